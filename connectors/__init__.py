@@ -1,0 +1,31 @@
+"""Connector kinds, discovered through the `order_router.connectors` entry-point group."""
+
+from __future__ import annotations
+
+import functools
+from importlib.metadata import entry_points
+
+from connectors.base import Connector, ConnectorContext
+from router.errors import InputError
+
+__all__ = ["Connector", "ConnectorContext", "connector_class", "connector_kinds"]
+
+
+@functools.cache
+def connector_kinds() -> dict[str, type[Connector]]:
+    """Every installed connector kind by name; adding one is a package plus an entry point."""
+    found: dict[str, type[Connector]] = {}
+    for entry in entry_points(group="order_router.connectors"):
+        cls = entry.load()
+        found[getattr(cls, "kind", entry.name)] = cls
+    return found
+
+
+def connector_class(kind: str, *, field: str = "kind") -> type[Connector]:
+    """The class for a kind, or an InputError naming the known kinds."""
+    kinds = connector_kinds()
+    try:
+        return kinds[kind]
+    except KeyError:
+        known = ", ".join(sorted(kinds))
+        raise InputError(f"unknown connector kind {kind!r} (known: {known})", field=field) from None

@@ -1,0 +1,100 @@
+"""Admin endpoints for failed deliveries and stored payloads: list, inspect, replay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+
+from router.api.auth import require_admin, require_source
+from router.api.schemas import DeadLetterOut, InboxOut, OrderAccepted, Page
+from router.errors import NotReplayable
+from router.runtime import Runtime
+
+__all__ = ["DeadLetterController", "InboxController"]
+
+
+class DeadLetterController(Controller):
+    """`/api/dead-letters`."""
+
+    path = "/api/dead-letters"
+    tags = ["dead letters"]  # noqa: RUF012 - litestar reads it as a class attribute
+
+    @get("/", summary="Failed deliveries, newest first")
+    async def list_dead(
+        self,
+        request: Request[Any, Any, Any],
+        rt: Runtime,
+        limit: int = Parameter(default=50, ge=1, le=500),
+        before: int | None = Parameter(default=None, ge=1),
+    ) -> Page:
+        """Dead letters."""
+        await require_admin(request, rt)
+        rows = await rt.outbox.dead_letters(before=before, limit=limit)
+        items = [
+            DeadLetterOut(
+                id=r["id"], lane=r["lane"], kind=r["kind"], attempts=r["attempts"], last_error=r["last_error"],
+                created_at=r["created_at"], failed_at=r["finished_at"], source=r["source_name"],
+                source_order_number=r["source_order_number"], wms_order_number=r["wms_order_number"],
+            )  # fmt: skip
+            for r in rows
+        ]
+        return Page(items=items, next_before=rows[-1]["id"] if len(rows) == limit else None)
+
+    @post("/{dead_letter_id:int}/replay", status_code=202, summary="Replay a dead letter after fixing its cause")
+    async def replay(self, request: Request[Any, Any, Any], rt: Runtime, dead_letter_id: int) -> dict[str, Any]:
+        """Pending again with attempts from zero."""
+        await require_admin(request, rt)
+        job = await rt.outbox.replay(dead_letter_id)
+        return {"id": job.id, "state": "pending", "kind": job.kind}
+
+
+class InboxController(Controller):
+    """`/api/sources/{source}/inbox`: every raw payload a source sent, with its fate."""
+
+    path = "/api/sources/{source:str}/inbox"
+    tags = ["inbox"]  # noqa: RUF012 - litestar reads it as a class attribute
+
+    @get("/", summary="Stored payloads of a source, newest first")
+    async def list_inbox(
+        self,
+        request: Request[Any, Any, Any],
+        rt: Runtime,
+        source: str,
+        state: str | None = Parameter(default=None, max_length=20),
+        limit: int = Parameter(default=50, ge=1, le=500),
+        before: int | None = Parameter(default=None, ge=1),
+    ) -> Page:
+        """Payloads and their fate (accepted, rejected with the reason, ignored)."""
+        owner = await require_source(request, rt, source)
+        rows = await rt.inbox.list(source_id=owner.id, state=state, before=before, limit=limit)
+        items = [
+            InboxOut(
+                id=r["id"], channel=r["channel"], received_at=r["received_at"], state=r["state"],
+                error=r["error"], size=r["size"],
+            )  # fmt: skip
+            for r in rows
+        ]
+        return Page(items=items, next_before=rows[-1]["id"] if len(rows) == limit else None)
+
+    @get("/{inbox_id:int}/body", summary="The raw payload exactly as received")
+    async def body(self, request: Request[Any, Any, Any], rt: Runtime, source: str, inbox_id: int) -> Response[bytes]:
+        """The stored bytes."""
+        owner = await require_source(request, rt, source)
+        row = await rt.inbox.get(inbox_id, source_id=owner.id)
+        return Response(bytes(row["body"]), media_type="application/octet-stream")
+
+    @post("/{inbox_id:int}/replay", status_code=202, summary="Process a rejected payload again (admin)")
+    async def replay(self, request: Request[Any, Any, Any], rt: Runtime, source: str, inbox_id: int) -> OrderAccepted:
+        """Run a stored payload through its connector again, e.g. after the source's settings were fixed."""
+        await require_admin(request, rt)
+        owner = await rt.sources.get(source)
+        row = await rt.inbox.get(inbox_id, source_id=owner.id)
+        if row["state"] not in {"rejected", "received"}:
+            raise NotReplayable(f"payload {inbox_id} is {row['state']}; only rejected payloads are replayed")
+        result = await rt.ingestor.process(owner, inbox_id=inbox_id, headers=dict(row["headers"]), body=bytes(row["body"]))
+        return OrderAccepted(
+            outcome=result.outcome, source_order_number=result.source_order_number,
+            wms_order_number=result.wms_order_number, revision=result.revision, inbox_id=inbox_id,
+        )  # fmt: skip

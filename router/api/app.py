@@ -1,0 +1,35 @@
+"""create_app: a pure factory building the litestar app around a Runtime."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+
+from router import __version__
+from router.api.admin import DeadLetterController, InboxController
+from router.api.health import healthz, metrics, readyz
+from router.api.orders import OrderController
+from router.api.problems import exception_handlers
+from router.api.sources import SourceController
+from router.runtime import Runtime
+
+__all__ = ["create_app"]
+
+
+def create_app(rt: Runtime) -> Litestar:
+    """The API for one runtime; no side effects until served."""
+
+    def provide_runtime() -> Runtime:
+        return rt
+
+    return Litestar(
+        route_handlers=[
+            SourceController, OrderController, DeadLetterController, InboxController, healthz, readyz, metrics,
+        ],  # fmt: skip
+        dependencies={"rt": Provide(provide_runtime, sync_to_thread=False)},
+        exception_handlers=exception_handlers,
+        openapi_config=OpenAPIConfig(title="Order router", version=__version__, path="/schema"),
+        request_max_body_size=rt.settings.http.max_body_bytes,
+        debug=False,
+    )

@@ -1,0 +1,75 @@
+"""Source endpoints: push an order (generic connector) and read order status, each source its own only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+
+from router import metrics
+from router.api.auth import require_source
+from router.api.schemas import OrderAccepted, OrderOut, Page
+from router.errors import InputError, PayloadTooLarge, SourceDisabled
+from router.runtime import Runtime
+
+__all__ = ["OrderController"]
+
+
+class OrderController(Controller):
+    """`/api/sources/{source}/orders`: that source's key or the admin's."""
+
+    path = "/api/sources/{source:str}/orders"
+    tags = ["orders"]  # noqa: RUF012 - litestar reads it as a class attribute
+
+    @post(
+        "/",
+        status_code=202,
+        summary="Push an order as canonical JSON",
+        description=(
+            "The raw body is stored first, then validated. A bad field gives 422 problem+json naming it and "
+            "the payload stays stored as rejected. The same order twice yields one order (outcome "
+            "`duplicate`); a changed order replaces it (outcome `replaced`)."
+        ),
+    )
+    async def push(self, request: Request[Any, Any, Any], rt: Runtime, source: str) -> OrderAccepted:
+        """Accept one order from this source."""
+        owner = await require_source(request, rt, source)
+        if not owner.enabled:
+            raise SourceDisabled
+        body = await request.body()
+        if len(body) > rt.settings.http.max_body_bytes:
+            raise PayloadTooLarge
+        try:
+            result = await rt.ingestor.receive(owner, channel="orders", headers=dict(request.headers), body=body)
+        except InputError:
+            metrics.INBOX_PAYLOADS.labels(owner.name, "rejected").inc()
+            raise
+        metrics.INBOX_PAYLOADS.labels(owner.name, "accepted").inc()
+        metrics.ORDERS_INGESTED.labels(owner.name, result.outcome).inc()
+        return OrderAccepted(
+            outcome=result.outcome, source_order_number=result.source_order_number, wms_order_number=result.wms_order_number,
+            revision=result.revision, inbox_id=result.inbox_id,
+        )  # fmt: skip
+
+    @get("/", summary="This source's orders, newest first")
+    async def list_orders(
+        self,
+        request: Request[Any, Any, Any],
+        rt: Runtime,
+        source: str,
+        limit: int = Parameter(default=50, ge=1, le=500),
+        before: int | None = Parameter(default=None, ge=1, description="cursor from next_before"),
+        state: str | None = Parameter(default=None, max_length=20),
+    ) -> Page:
+        """A page of orders."""
+        owner = await require_source(request, rt, source)
+        rows = await rt.orders.list_for_source(owner.id, before=before, state=state, limit=limit)
+        items = [OrderOut.of(r) for r in rows]
+        return Page(items=items, next_before=rows[-1]["id"] if len(rows) == limit else None)
+
+    @get("/{number:str}", summary="One order by the source's number or its WMS number")
+    async def read(self, request: Request[Any, Any, Any], rt: Runtime, source: str, number: str) -> OrderOut:
+        """An order of this source; another source's order is 404."""
+        owner = await require_source(request, rt, source)
+        return OrderOut.of(await rt.orders.get_for_source(owner.id, number))

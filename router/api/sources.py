@@ -1,0 +1,77 @@
+"""Admin endpoints for sources: register, list, read, change, disable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, delete, get, patch, post
+from litestar.status_codes import HTTP_201_CREATED
+
+from connectors import connector_class
+from router.api.auth import require_admin
+from router.api.schemas import SourceCreate, SourceCreated, SourceOut, SourcePatch
+from router.naming import normalize_suffix, validate_template
+from router.runtime import Runtime
+from router.store.sources import SourceChanges
+
+__all__ = ["SourceController"]
+
+
+def _check_settings(settings: dict[str, Any]) -> None:
+    template = settings.get("order_number_template")
+    if template is not None:
+        validate_template(str(template))
+
+
+class SourceController(Controller):
+    """`/api/sources`: admin only."""
+
+    path = "/api/sources"
+    tags = ["sources"]  # noqa: RUF012 - litestar reads it as a class attribute
+
+    @post("/", status_code=HTTP_201_CREATED, summary="Register a source; its API key is returned once")
+    async def create(self, request: Request[Any, Any, Any], rt: Runtime, data: SourceCreate) -> SourceCreated:
+        """Register a source."""
+        await require_admin(request, rt)
+        connector_class(data.kind)
+        _check_settings(data.settings)
+        source, key = await rt.sources.create(
+            name=data.name, kind=data.kind, suffix=normalize_suffix(data.suffix),
+            order_type=data.order_type, is_article_master=data.is_article_master,
+            settings=data.settings, credentials=data.credentials,
+        )  # fmt: skip
+        return SourceCreated(source=SourceOut.of(source), api_key=str(key))
+
+    @get("/", summary="List sources")
+    async def list_sources(self, request: Request[Any, Any, Any], rt: Runtime) -> list[SourceOut]:
+        """Every source."""
+        await require_admin(request, rt)
+        return [SourceOut.of(s) for s in await rt.sources.list()]
+
+    @get("/{source:str}", summary="Read a source")
+    async def read(self, request: Request[Any, Any, Any], rt: Runtime, source: str) -> SourceOut:
+        """One source."""
+        await require_admin(request, rt)
+        return SourceOut.of(await rt.sources.get(source))
+
+    @patch("/{source:str}", summary="Change a source (absent fields stay)")
+    async def change(self, request: Request[Any, Any, Any], rt: Runtime, source: str, data: SourcePatch) -> SourceOut:
+        """Change a source; the suffix is fixed once it has orders."""
+        await require_admin(request, rt)
+        if data.kind is not msgspec.UNSET:
+            connector_class(data.kind)
+        if data.settings is not msgspec.UNSET:
+            _check_settings(data.settings)
+        suffix = data.suffix if data.suffix is msgspec.UNSET else normalize_suffix(data.suffix)
+        changes = SourceChanges(
+            kind=data.kind, suffix=suffix, order_type=data.order_type, is_article_master=data.is_article_master,
+            settings=data.settings, credentials=data.credentials, enabled=data.enabled,
+        )  # fmt: skip
+        return SourceOut.of(await rt.sources.change(source, changes))
+
+    @delete("/{source:str}", status_code=200, summary="Disable a source (its orders and history stay)")
+    async def disable(self, request: Request[Any, Any, Any], rt: Runtime, source: str) -> SourceOut:
+        """Disable: its key stops working; nothing is deleted."""
+        await require_admin(request, rt)
+        return SourceOut.of(await rt.sources.change(source, SourceChanges(enabled=False)))

@@ -1,0 +1,130 @@
+"""The canonical domain model: frozen msgspec Structs, no I/O, no wire formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+
+import msgspec
+
+
+class OrderState(enum.StrEnum):
+    """Where an order is in the router's own pipeline."""
+
+    RECEIVED = "received"  # stored, not yet queued (e.g. held for shortage)
+    QUEUED = "queued"  # an outbox row will send it to the WMS
+    IN_WMS = "in_wms"  # the WMS confirmed it and gave it an OrderId
+    DEAD_LETTER = "dead_letter"  # sending failed for good; see the dead letter
+    CANCELLED = "cancelled"  # cancelled by its source before it left the warehouse
+    CONFLICT = "conflict"  # a change arrived too late; shown, never silently diverged
+
+
+class InboxState(enum.StrEnum):
+    """Fate of one raw payload."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    IGNORED = "ignored"
+
+
+class Address(msgspec.Struct, frozen=True, kw_only=True):
+    """A postal address, always split into its parts (the WMS never takes one string)."""
+
+    name: str
+    address1: str
+    postcode: str
+    city: str
+    country_code: str
+    address2: str | None = None
+    address3: str | None = None
+    state_code: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+
+
+class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of an order; `line_id` is unique within the order and becomes ExternalOrderLineCode."""
+
+    line_id: str
+    article_number: str
+    quantity: Decimal
+    article_name: str | None = None
+    unit_price: Decimal | None = None
+    vat_percent: Decimal | None = None
+    discount: Decimal | None = None
+    comment: str | None = None
+
+
+class CanonicalOrder(msgspec.Struct, frozen=True, kw_only=True):
+    """An order as every connector delivers it, whatever the upstream system."""
+
+    order_number: str
+    lines: tuple[OrderLine, ...]
+    ship_to: Address
+    customer_number: str | None = None
+    order_type: str | None = None
+    currency: str | None = None
+    delivery_date: dt.date | None = None
+    remark: str | None = None
+    delivery_instruction: str | None = None
+    freight_price: Decimal | None = None
+    way_of_delivery: str | None = None
+    service_point_code: str | None = None
+    notify_by_email: bool = False
+    notify_by_sms: bool = False
+    created_at: dt.datetime | None = None
+
+
+class Ignored(msgspec.Struct, frozen=True, kw_only=True):
+    """A payload that is valid but carries nothing for the router (a ping, an unsupported topic)."""
+
+    reason: str
+
+
+class RoutedOrder(msgspec.Struct, frozen=True, kw_only=True):
+    """A canonical order plus what routing decided: its WMS number and order type."""
+
+    wms_order_number: str
+    order_type: str
+    order: CanonicalOrder
+
+
+class Source(msgspec.Struct, frozen=True, kw_only=True):
+    """A configured sales source (a shop, an ERP, an OMS); several may share a connector kind."""
+
+    id: int
+    name: str
+    kind: str
+    suffix: str
+    order_type: str
+    is_article_master: bool
+    enabled: bool
+    settings: dict[str, object]
+    has_credentials: bool
+    created_at: dt.datetime
+
+
+class WmsOrderLineStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """One order line as the WMS reports it."""
+
+    line_id: str | None
+    article_number: str | None
+    ordered: Decimal
+    picked: Decimal
+    allocated: Decimal
+    reported: Decimal | None
+
+
+class WmsOrderStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """An order as the WMS reports it (GetOrdersByQuery), already off the wire."""
+
+    order_id: int
+    order_number: str
+    status_number: int
+    status_text: str | None
+    order_type: str | None
+    way_bill: str | None
+    lines: tuple[WmsOrderLineStatus, ...] = ()

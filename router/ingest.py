@@ -1,0 +1,155 @@
+"""Ingest: raw payload stored first, then normalized, routed and written with its outbox row in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+import asyncpg
+import msgspec
+import structlog
+
+from connectors import ConnectorContext, connector_class
+from router.db import transaction
+from router.domain import CanonicalOrder, Ignored, InboxState, OrderState, RoutedOrder, Source
+from router.errors import DuplicateOrder, InputError, UniqueViolation
+from router.naming import DEFAULT_NUMBER_TEMPLATE, resolve_order_type, wms_order_number
+from router.outbox import Priority, enqueue
+from router.sql import queries
+from router.store.inbox import InboxStore
+
+__all__ = ["IngestResult", "Ingestor", "route"]
+
+log = structlog.get_logger(__name__)
+_encoder = msgspec.json.Encoder(decimal_format="number")
+
+
+class IngestResult(msgspec.Struct, frozen=True, kw_only=True):
+    """What became of one pushed payload."""
+
+    inbox_id: int
+    outcome: str  # created | replaced | duplicate | ignored
+    order_id: int | None = None
+    source_order_number: str | None = None
+    wms_order_number: str | None = None
+    revision: int | None = None
+
+
+def route(order: CanonicalOrder, source: Source) -> RoutedOrder:
+    """Give an order its WMS number (the source's suffix) and its order type."""
+    template = source.settings.get("order_number_template", DEFAULT_NUMBER_TEMPLATE)
+    return RoutedOrder(
+        wms_order_number=wms_order_number(
+            order.order_number, source.suffix, template=str(template), field="order_number"
+        ),
+        order_type=resolve_order_type(order.order_type, source.order_type, source.settings),
+        order=order,
+    )
+
+
+def problem_of(exc: InputError) -> dict[str, object]:
+    """The stored form of a rejection (the same fields the API's problem+json shows)."""
+    return {"code": exc.code, "detail": exc.message, "field": exc.field}
+
+
+class Ingestor:
+    """Takes payloads from any connector into the order pipeline."""
+
+    def __init__(self, pool: asyncpg.Pool, *, wms_lane: str) -> None:
+        self.pool = pool
+        self.inbox = InboxStore(pool)
+        self.wms_lane = wms_lane
+
+    async def receive(
+        self, source: Source, *, channel: str, headers: Mapping[str, str], body: bytes
+    ) -> IngestResult:
+        """Store the raw payload, then process it; an InputError leaves the payload stored as rejected."""
+        inbox_id = await self.inbox.store(source_id=source.id, channel=channel, headers=headers, body=body)
+        return await self.process(source, inbox_id=inbox_id, headers=headers, body=body)
+
+    async def process(
+        self, source: Source, *, inbox_id: int, headers: Mapping[str, str], body: bytes
+    ) -> IngestResult:
+        """Normalize and persist a stored payload (also used to replay a rejected one)."""
+        connector = connector_class(source.kind)(ConnectorContext(source=source))
+        try:
+            result = connector.normalize(body, headers)
+            if isinstance(result, Ignored):
+                async with transaction(self.pool) as conn:
+                    await InboxStore.finish(conn, inbox_id, InboxState.IGNORED, error={"detail": result.reason})
+                return IngestResult(inbox_id=inbox_id, outcome="ignored")
+            routed = route(result, source)
+        except InputError as exc:
+            async with transaction(self.pool) as conn:
+                await InboxStore.finish(conn, inbox_id, InboxState.REJECTED, error=problem_of(exc))
+            raise
+        try:
+            return await self._persist(source, routed, inbox_id)
+        except UniqueViolation as exc:
+            if exc.constraint != "orders_source_order_key":
+                raise
+            # The same new order arrived twice at once and the other copy inserted first: now the
+            # row exists, so this attempt locks it and becomes a duplicate or a replacement.
+            return await self._persist(source, routed, inbox_id)
+
+    async def _persist(self, source: Source, routed: RoutedOrder, inbox_id: int) -> IngestResult:
+        payload_json = _encoder.encode(routed.order)
+        payload_hash = hashlib.sha256(routed.order_type.encode() + b"\0" + payload_json).digest()
+        payload = msgspec.json.decode(payload_json)
+        number = routed.order.order_number
+        try:
+            async with transaction(self.pool) as conn:
+                existing = await conn.fetchrow(queries["lock_order_by_source_number"], source.id, number)
+                if existing is not None and existing["payload_hash"] == payload_hash:
+                    await InboxStore.finish(conn, inbox_id, InboxState.ACCEPTED, order_id=existing["id"])
+                    return IngestResult(
+                        inbox_id=inbox_id, outcome="duplicate", order_id=existing["id"], source_order_number=number,
+                        wms_order_number=existing["wms_order_number"], revision=existing["revision"],
+                    )  # fmt: skip
+                if existing is None:
+                    row = await conn.fetchrow(
+                        queries["insert_order"], source.id, number, routed.wms_order_number,
+                        routed.order_type, OrderState.QUEUED.value, payload, payload_hash, inbox_id,
+                    )  # fmt: skip
+                    outcome = "created"
+                else:
+                    state = existing["state"]
+                    if state in {OrderState.DEAD_LETTER.value, OrderState.RECEIVED.value}:
+                        state = OrderState.QUEUED.value
+                    row = await conn.fetchrow(
+                        queries["replace_order"], existing["id"], routed.order_type, payload, payload_hash,
+                        inbox_id, state,
+                    )  # fmt: skip
+                    await conn.execute(queries["delete_order_lines"], existing["id"])
+                    outcome = "replaced"
+                order_id, revision = row["id"], row["revision"]
+                lines = routed.order.lines
+                await conn.execute(
+                    queries["insert_order_lines"], order_id, list(range(1, len(lines) + 1)),
+                    [ln.line_id for ln in lines], [ln.article_number for ln in lines],
+                    [ln.quantity for ln in lines],
+                )  # fmt: skip
+                key = f"order:{order_id}:rev:{revision}"
+                await enqueue(
+                    conn, lane=self.wms_lane, kind="order.send", priority=Priority.ORDER,
+                    idempotency_key=key, order_id=order_id, payload={"revision": revision},
+                )  # fmt: skip
+                if outcome == "replaced":
+                    await conn.execute(queries["supersede_pending"], order_id, "order.send", key)
+                await InboxStore.finish(conn, inbox_id, InboxState.ACCEPTED, order_id=order_id)
+        except UniqueViolation as exc:
+            if exc.constraint == "orders_wms_order_number_key":
+                error = DuplicateOrder(
+                    f"WMS order number {routed.wms_order_number!r} already belongs to another order"
+                )
+                async with transaction(self.pool) as conn:
+                    await InboxStore.finish(
+                        conn, inbox_id, InboxState.REJECTED, error={"code": error.code, "detail": error.message}
+                    )
+                raise error from exc
+            raise
+        log.info("order.ingested", outcome=outcome, order_id=order_id, wms_order_number=routed.wms_order_number)
+        return IngestResult(
+            inbox_id=inbox_id, outcome=outcome, order_id=order_id, source_order_number=number,
+            wms_order_number=routed.wms_order_number, revision=revision,
+        )  # fmt: skip

@@ -1,0 +1,15 @@
+"""Prometheus metrics of the router (one registry per process)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram
+
+__all__ = ["DEAD_LETTERS", "INBOX_PAYLOADS", "ORDERS_INGESTED", "WMS_CALLS", "WMS_LATENCY"]
+
+ORDERS_INGESTED = Counter(
+    "router_orders_ingested_total", "Orders taken in, by source and outcome.", ["source", "outcome"]
+)
+INBOX_PAYLOADS = Counter("router_inbox_payloads_total", "Raw payloads received, by source and fate.", ["source", "fate"])
+WMS_CALLS = Counter("router_wms_dispatch_total", "Outbox jobs run against the WMS, by kind and outcome.", ["kind", "outcome"])
+WMS_LATENCY = Histogram("router_wms_dispatch_seconds", "Time to run one WMS outbox job.", ["kind"])
+DEAD_LETTERS = Counter("router_dead_letters_total", "Outbox rows that became dead letters.", ["kind"])

@@ -1,0 +1,151 @@
+"""Typed settings per concern, read once from the environment (ROUTER_*)."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from pathlib import Path
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"ROUTER_{name}")
+    return value if value not in (None, "") else default
+
+
+def _float(name: str, default: float) -> float:
+    return float(_env(name) or default)
+
+
+def _int(name: str, default: int) -> int:
+    return int(_env(name) or default)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class DatabaseSettings:
+    """Where the router keeps its state."""
+
+    url: str | None = None
+    """libpq URL of the PostgreSQL server; None starts the embedded server under `data_dir`."""
+    data_dir: Path = Path(".data")
+    """Directory for the embedded PostgreSQL and generated secrets."""
+    pool_min: int = 2
+    """Smallest number of pooled connections."""
+    pool_max: int = 10
+    """Largest number of pooled connections."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class HttpSettings:
+    """The API server."""
+
+    host: str = "127.0.0.1"
+    """Address to listen on."""
+    port: int = 8080
+    """Port to listen on (0 picks a free one)."""
+    max_body_bytes: int = 1_048_576
+    """Largest request body accepted; larger ones get 413."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SecuritySettings:
+    """Keys for the admin API and for credentials at rest."""
+
+    admin_key: str | None = None
+    """The admin API key; the embedded default generates one into the data directory."""
+    secret_key: str | None = None
+    """Fernet key encrypting upstream credentials; the embedded default generates one."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class WmsSettings:
+    """The single Ongoing WMS goods owner every source feeds."""
+
+    url: str | None = None
+    """Service endpoint, e.g. https://api.ongoingsystems.se/{warehouse}/service.asmx; None runs no dispatcher."""
+    username: str = ""
+    """API user (WSI...)."""
+    password: str = ""
+    """API password."""
+    goods_owner_code: str = ""
+    """The goods owner every source's orders go into."""
+    timeout: float = 30.0
+    """Seconds before a SOAP call counts as timed out (outcome unknown)."""
+    create_operation: str = "CreateOrUpdate"
+    """OrderOperation for new orders: CreateOrUpdate (idempotent upsert) or Create."""
+    strict_xml: bool = False
+    """Reject response elements the WSDL lacks (tests: True; live service has grown since 2017)."""
+    frozen_from_status: int = 300
+    """From this WMS status on an order can no longer be changed or cancelled (Released, by default)."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class OutboxSettings:
+    """Delivery of outbox rows: leases, retries, dead letters."""
+
+    max_attempts: int = 10
+    """Attempts before a transient failure becomes a dead letter."""
+    backoff_base: float = 1.0
+    """First retry waits up to this many seconds (full jitter)."""
+    backoff_cap: float = 300.0
+    """No retry waits longer than this."""
+    lease_seconds: float = 120.0
+    """A claimed row is another worker's again after this long (or at once if its holder's session died)."""
+    sweep_seconds: float = 5.0
+    """Workers look for due rows at least this often, even without a notification."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Settings:
+    """All settings."""
+
+    database: DatabaseSettings
+    http: HttpSettings
+    security: SecuritySettings
+    wms: WmsSettings
+    outbox: OutboxSettings
+    log_level: str = "info"
+    run_workers: bool = True
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Read every ROUTER_* variable once."""
+        return cls(
+            database=DatabaseSettings(
+                url=_env("DATABASE_URL"),
+                data_dir=Path(_env("DATA_DIR", ".data") or ".data"),
+                pool_min=_int("DB_POOL_MIN", 2),
+                pool_max=_int("DB_POOL_MAX", 10),
+            ),
+            http=HttpSettings(
+                host=_env("HOST", "127.0.0.1") or "127.0.0.1",
+                port=_int("PORT", 8080),
+                max_body_bytes=_int("MAX_BODY_BYTES", 1_048_576),
+            ),
+            security=SecuritySettings(admin_key=_env("ADMIN_KEY"), secret_key=_env("SECRET_KEY")),
+            wms=WmsSettings(
+                url=_env("WMS_URL"),
+                username=_env("WMS_USERNAME", "") or "",
+                password=_env("WMS_PASSWORD", "") or "",
+                goods_owner_code=_env("WMS_GOODS_OWNER", "") or "",
+                timeout=_float("WMS_TIMEOUT", 30.0),
+                create_operation=_env("WMS_CREATE_OPERATION", "CreateOrUpdate") or "CreateOrUpdate",
+                strict_xml=(_env("WMS_STRICT_XML", "false") or "false").lower() in {"1", "true", "yes"},
+                frozen_from_status=_int("WMS_FROZEN_FROM_STATUS", 300),
+            ),
+            outbox=OutboxSettings(
+                max_attempts=_int("OUTBOX_MAX_ATTEMPTS", 10),
+                backoff_base=_float("OUTBOX_BACKOFF_BASE", 1.0),
+                backoff_cap=_float("OUTBOX_BACKOFF_CAP", 300.0),
+                lease_seconds=_float("OUTBOX_LEASE_SECONDS", 120.0),
+                sweep_seconds=_float("OUTBOX_SWEEP_SECONDS", 5.0),
+            ),
+            log_level=_env("LOG_LEVEL", "info") or "info",
+            run_workers=(_env("RUN_WORKERS", "true") or "true").lower() in {"1", "true", "yes"},
+        )
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first use."""
+    return Settings.from_env()

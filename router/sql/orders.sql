@@ -1,0 +1,69 @@
+-- lock_order_by_source_number --
+-- The existing order for (source, source order number), locked for replacement.
+SELECT * FROM orders WHERE source_id = $1 AND source_order_number = $2 FOR UPDATE;
+
+-- insert_order --
+-- A new order; (source, number) and the WMS number are unique.
+INSERT INTO orders (source_id, source_order_number, wms_order_number, order_type, state, payload, payload_hash, inbox_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+RETURNING id, revision;
+
+-- replace_order --
+-- A changed order before dispatch replaces the stored one.
+UPDATE orders
+SET order_type = $2, payload = $3, payload_hash = $4, inbox_id = $5, revision = revision + 1,
+    state = $6, last_error = NULL, updated_at = now()
+WHERE id = $1
+RETURNING id, revision;
+
+-- delete_order_lines --
+-- Drop the lines of an order about to be replaced.
+DELETE FROM order_lines WHERE order_id = $1;
+
+-- insert_order_lines --
+-- The lines of an order (arrays, one element per line).
+INSERT INTO order_lines (order_id, line_no, line_id, article_number, quantity)
+SELECT $1, t.line_no, t.line_id, t.article_number, t.quantity
+FROM unnest($2::int[], $3::text[], $4::text[], $5::numeric[]) AS t(line_no, line_id, article_number, quantity);
+
+-- get_order --
+-- One order by id.
+SELECT * FROM orders WHERE id = $1;
+
+-- get_order_for_source --
+-- One order of a source by the source's number or the WMS number.
+SELECT o.*, s.name AS source_name,
+       (SELECT coalesce(sum(x.attempts), 0) FROM outbox x WHERE x.order_id = o.id)::int AS attempts
+FROM orders o JOIN sources s ON s.id = o.source_id
+WHERE o.source_id = $1 AND (o.source_order_number = $2 OR o.wms_order_number = $2)
+ORDER BY (o.source_order_number = $2) DESC
+LIMIT 1;
+
+-- list_orders_for_source --
+-- A page of a source's orders, newest first (keyset on id).
+SELECT o.*, s.name AS source_name,
+       (SELECT coalesce(sum(x.attempts), 0) FROM outbox x WHERE x.order_id = o.id)::int AS attempts
+FROM orders o JOIN sources s ON s.id = o.source_id
+WHERE o.source_id = $1 AND ($2::bigint IS NULL OR o.id < $2) AND ($3::text IS NULL OR o.state = $3)
+ORDER BY o.id DESC
+LIMIT $4;
+
+-- mark_order_in_wms --
+-- The WMS confirmed revision $3 of the order under OrderId $2.
+UPDATE orders
+SET state = CASE WHEN state IN ('cancelled', 'conflict') THEN state ELSE 'in_wms' END,
+    wms_order_id = $2, sent_revision = greatest(coalesce(sent_revision, 0), $3),
+    placed_at = coalesce(placed_at, now()), last_error = NULL, updated_at = now()
+WHERE id = $1;
+
+-- mark_order_failed --
+-- Record a failed attempt (state changes only for a dead letter).
+UPDATE orders SET state = $2, last_error = $3, updated_at = now() WHERE id = $1;
+
+-- requeue_order --
+-- A replayed dead letter puts its order back in the queue.
+UPDATE orders SET state = 'queued', last_error = NULL, updated_at = now() WHERE id = $1 AND state = 'dead_letter';
+
+-- note_order_error --
+-- Show the last transient error on the order without changing its state.
+UPDATE orders SET last_error = $2, updated_at = now() WHERE id = $1;

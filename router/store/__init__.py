@@ -1,0 +1,1 @@
+"""Repositories: one module per aggregate, each running the named SQL of `router/sql/<aggregate>.sql`."""
