@@ -12,7 +12,7 @@ from router.errors import FatalUpstreamError, RetriableUpstreamError
 from router.outbox import Job, Outbox, backoff_delay
 from router.settings import OutboxSettings, WmsSettings
 from router.sql import queries
-from router.wms import WmsClient
+from router.wms.client import WmsClient
 
 __all__ = ["WmsDispatcher"]
 

@@ -22,6 +22,7 @@ __all__ = ["IngestResult", "Ingestor", "route"]
 
 log = structlog.get_logger(__name__)
 _encoder = msgspec.json.Encoder(decimal_format="number")
+_ORDER_KEYS = frozenset({"orders_source_order_key", "orders_wms_order_number_key"})
 
 
 class IngestResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -76,7 +77,9 @@ class Ingestor:
             result = connector.normalize(body, headers)
             if isinstance(result, Ignored):
                 async with transaction(self.pool) as conn:
-                    await InboxStore.finish(conn, inbox_id, InboxState.IGNORED, error={"detail": result.reason})
+                    await InboxStore.finish(
+                        conn, inbox_id, InboxState.IGNORED, error={"detail": result.reason}
+                    )
                 return IngestResult(inbox_id=inbox_id, outcome="ignored")
             routed = route(result, source)
         except InputError as exc:
@@ -86,69 +89,71 @@ class Ingestor:
         try:
             return await self._persist(source, routed, inbox_id)
         except UniqueViolation as exc:
-            if exc.constraint != "orders_source_order_key":
+            if exc.constraint not in _ORDER_KEYS:
                 raise
-            # The same new order arrived twice at once and the other copy inserted first: now the
-            # row exists, so this attempt locks it and becomes a duplicate or a replacement.
+        # The same new order arrived twice at once and the other copy inserted first: now the row exists,
+        # so this attempt locks it and becomes a duplicate or a replacement.
+        try:
             return await self._persist(source, routed, inbox_id)
+        except UniqueViolation as exc:
+            if exc.constraint != "orders_wms_order_number_key":
+                raise
+            error = DuplicateOrder(
+                f"WMS order number {routed.wms_order_number!r} already belongs to another order"
+            )
+            async with transaction(self.pool) as conn:
+                await InboxStore.finish(
+                    conn, inbox_id, InboxState.REJECTED, error={"code": error.code, "detail": error.message}
+                )
+            raise error from exc
 
     async def _persist(self, source: Source, routed: RoutedOrder, inbox_id: int) -> IngestResult:
         payload_json = _encoder.encode(routed.order)
         payload_hash = hashlib.sha256(routed.order_type.encode() + b"\0" + payload_json).digest()
         payload = msgspec.json.decode(payload_json)
         number = routed.order.order_number
-        try:
-            async with transaction(self.pool) as conn:
-                existing = await conn.fetchrow(queries["lock_order_by_source_number"], source.id, number)
-                if existing is not None and existing["payload_hash"] == payload_hash:
-                    await InboxStore.finish(conn, inbox_id, InboxState.ACCEPTED, order_id=existing["id"])
-                    return IngestResult(
-                        inbox_id=inbox_id, outcome="duplicate", order_id=existing["id"], source_order_number=number,
-                        wms_order_number=existing["wms_order_number"], revision=existing["revision"],
-                    )  # fmt: skip
-                if existing is None:
-                    row = await conn.fetchrow(
-                        queries["insert_order"], source.id, number, routed.wms_order_number,
-                        routed.order_type, OrderState.QUEUED.value, payload, payload_hash, inbox_id,
-                    )  # fmt: skip
-                    outcome = "created"
-                else:
-                    state = existing["state"]
-                    if state in {OrderState.DEAD_LETTER.value, OrderState.RECEIVED.value}:
-                        state = OrderState.QUEUED.value
-                    row = await conn.fetchrow(
-                        queries["replace_order"], existing["id"], routed.order_type, payload, payload_hash,
-                        inbox_id, state,
-                    )  # fmt: skip
-                    await conn.execute(queries["delete_order_lines"], existing["id"])
-                    outcome = "replaced"
-                order_id, revision = row["id"], row["revision"]
-                lines = routed.order.lines
-                await conn.execute(
-                    queries["insert_order_lines"], order_id, list(range(1, len(lines) + 1)),
-                    [ln.line_id for ln in lines], [ln.article_number for ln in lines],
-                    [ln.quantity for ln in lines],
+        async with transaction(self.pool) as conn:
+            existing = await conn.fetchrow(queries["lock_order_by_source_number"], source.id, number)
+            if existing is not None and existing["payload_hash"] == payload_hash:
+                await InboxStore.finish(conn, inbox_id, InboxState.ACCEPTED, order_id=existing["id"])
+                return IngestResult(
+                    inbox_id=inbox_id, outcome="duplicate", order_id=existing["id"], source_order_number=number,
+                    wms_order_number=existing["wms_order_number"], revision=existing["revision"],
                 )  # fmt: skip
-                key = f"order:{order_id}:rev:{revision}"
-                await enqueue(
-                    conn, lane=self.wms_lane, kind="order.send", priority=Priority.ORDER,
-                    idempotency_key=key, order_id=order_id, payload={"revision": revision},
+            if existing is None:
+                row = await conn.fetchrow(
+                    queries["insert_order"], source.id, number, routed.wms_order_number,
+                    routed.order_type, OrderState.QUEUED.value, payload, payload_hash, inbox_id,
                 )  # fmt: skip
-                if outcome == "replaced":
-                    await conn.execute(queries["supersede_pending"], order_id, "order.send", key)
-                await InboxStore.finish(conn, inbox_id, InboxState.ACCEPTED, order_id=order_id)
-        except UniqueViolation as exc:
-            if exc.constraint == "orders_wms_order_number_key":
-                error = DuplicateOrder(
-                    f"WMS order number {routed.wms_order_number!r} already belongs to another order"
-                )
-                async with transaction(self.pool) as conn:
-                    await InboxStore.finish(
-                        conn, inbox_id, InboxState.REJECTED, error={"code": error.code, "detail": error.message}
-                    )
-                raise error from exc
-            raise
-        log.info("order.ingested", outcome=outcome, order_id=order_id, wms_order_number=routed.wms_order_number)
+                outcome = "created"
+            else:
+                state = existing["state"]
+                if state in {OrderState.DEAD_LETTER.value, OrderState.RECEIVED.value}:
+                    state = OrderState.QUEUED.value
+                row = await conn.fetchrow(
+                    queries["replace_order"], existing["id"], routed.order_type, payload, payload_hash,
+                    inbox_id, state,
+                )  # fmt: skip
+                await conn.execute(queries["delete_order_lines"], existing["id"])
+                outcome = "replaced"
+            order_id, revision = row["id"], row["revision"]
+            lines = routed.order.lines
+            await conn.execute(
+                queries["insert_order_lines"], order_id, list(range(1, len(lines) + 1)),
+                [ln.line_id for ln in lines], [ln.article_number for ln in lines],
+                [ln.quantity for ln in lines],
+            )  # fmt: skip
+            key = f"order:{order_id}:rev:{revision}"
+            await enqueue(
+                conn, lane=self.wms_lane, kind="order.send", priority=Priority.ORDER,
+                idempotency_key=key, order_id=order_id, payload={"revision": revision},
+            )  # fmt: skip
+            if outcome == "replaced":
+                await conn.execute(queries["supersede_pending"], order_id, "order.send", key)
+            await InboxStore.finish(conn, inbox_id, InboxState.ACCEPTED, order_id=order_id)
+        log.info(
+            "order.ingested", outcome=outcome, order_id=order_id, wms_order_number=routed.wms_order_number
+        )
         return IngestResult(
             inbox_id=inbox_id, outcome=outcome, order_id=order_id, source_order_number=number,
             wms_order_number=routed.wms_order_number, revision=revision,

@@ -24,7 +24,7 @@ from router.settings import Settings
 from router.store.inbox import InboxStore
 from router.store.orders import OrderStore
 from router.store.sources import SourceStore
-from router.wms import WmsClient
+from router.wms.client import WmsClient
 
 __all__ = ["Runtime"]
 

@@ -16,7 +16,7 @@ from router.dispatch import WmsDispatcher
 from router.lane import LaneWorker
 from router.runtime import Runtime
 from router.settings import Settings
-from router.wms import WmsClient
+from router.wms.client import WmsClient
 
 __all__ = ["run_router", "run_workers", "serve"]
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
-from router.api.auth import require_admin, require_source
+from router.api.auth import Rt, require_admin, require_source
 from router.api.schemas import DeadLetterOut, InboxOut, OrderAccepted, Page
 from router.errors import NotReplayable
-from router.runtime import Runtime
 
 __all__ = ["DeadLetterController", "InboxController"]
 
@@ -25,9 +24,9 @@ class DeadLetterController(Controller):
     async def list_dead(
         self,
         request: Request[Any, Any, Any],
-        rt: Runtime,
-        limit: int = Parameter(default=50, ge=1, le=500),
-        before: int | None = Parameter(default=None, ge=1),
+        rt: Rt,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        before: Annotated[int | None, QueryParameter(ge=1)] = None,
     ) -> Page:
         """Dead letters."""
         await require_admin(request, rt)
@@ -43,7 +42,7 @@ class DeadLetterController(Controller):
         return Page(items=items, next_before=rows[-1]["id"] if len(rows) == limit else None)
 
     @post("/{dead_letter_id:int}/replay", status_code=202, summary="Replay a dead letter after fixing its cause")
-    async def replay(self, request: Request[Any, Any, Any], rt: Runtime, dead_letter_id: int) -> dict[str, Any]:
+    async def replay(self, request: Request[Any, Any, Any], rt: Rt, dead_letter_id: FromPath[int]) -> dict[str, Any]:
         """Pending again with attempts from zero."""
         await require_admin(request, rt)
         job = await rt.outbox.replay(dead_letter_id)
@@ -60,15 +59,15 @@ class InboxController(Controller):
     async def list_inbox(
         self,
         request: Request[Any, Any, Any],
-        rt: Runtime,
-        source: str,
-        state: str | None = Parameter(default=None, max_length=20),
-        limit: int = Parameter(default=50, ge=1, le=500),
-        before: int | None = Parameter(default=None, ge=1),
+        rt: Rt,
+        source: FromPath[str],
+        state_filter: Annotated[str | None, QueryParameter(name="state", max_length=20)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        before: Annotated[int | None, QueryParameter(ge=1)] = None,
     ) -> Page:
         """Payloads and their fate (accepted, rejected with the reason, ignored)."""
         owner = await require_source(request, rt, source)
-        rows = await rt.inbox.list(source_id=owner.id, state=state, before=before, limit=limit)
+        rows = await rt.inbox.list(source_id=owner.id, state=state_filter, before=before, limit=limit)
         items = [
             InboxOut(
                 id=r["id"], channel=r["channel"], received_at=r["received_at"], state=r["state"],
@@ -79,14 +78,14 @@ class InboxController(Controller):
         return Page(items=items, next_before=rows[-1]["id"] if len(rows) == limit else None)
 
     @get("/{inbox_id:int}/body", summary="The raw payload exactly as received")
-    async def body(self, request: Request[Any, Any, Any], rt: Runtime, source: str, inbox_id: int) -> Response[bytes]:
+    async def body(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], inbox_id: FromPath[int]) -> Response[bytes]:
         """The stored bytes."""
         owner = await require_source(request, rt, source)
         row = await rt.inbox.get(inbox_id, source_id=owner.id)
         return Response(bytes(row["body"]), media_type="application/octet-stream")
 
     @post("/{inbox_id:int}/replay", status_code=202, summary="Process a rejected payload again (admin)")
-    async def replay(self, request: Request[Any, Any, Any], rt: Runtime, source: str, inbox_id: int) -> OrderAccepted:
+    async def replay(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], inbox_id: FromPath[int]) -> OrderAccepted:
         """Run a stored payload through its connector again, e.g. after the source's settings were fixed."""
         await require_admin(request, rt)
         owner = await rt.sources.get(source)

@@ -6,12 +6,16 @@ from typing import Any
 
 import msgspec
 from litestar import Request
+from litestar.di import NamedDependency
 
 from router.domain import Source
 from router.errors import AuthenticationFailed, NotFound
 from router.runtime import Runtime
 
-__all__ = ["Principal", "authenticate", "require_admin", "require_source"]
+__all__ = ["Principal", "Rt", "authenticate", "require_admin", "require_source"]
+
+Rt = NamedDependency[Runtime]
+"""The runtime, injected into handlers as `rt`."""
 
 
 class Principal(msgspec.Struct, frozen=True):

@@ -8,7 +8,7 @@ import anyio
 from litestar import Response, get
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from router.runtime import Runtime
+from router.api.auth import Rt
 
 __all__ = ["healthz", "metrics", "readyz"]
 
@@ -20,21 +20,21 @@ async def healthz() -> dict[str, str]:
 
 
 @get("/readyz", summary="Readiness: database and WMS reachable", tags=["health"])
-async def readyz(rt: Runtime) -> Response[dict[str, Any]]:
+async def readyz(rt: Rt) -> Response[dict[str, Any]]:
     """503 until the database answers and, when a WMS is configured, the WMS answers too."""
     checks: dict[str, str] = {}
     try:
         with anyio.fail_after(3):
             await rt.pool.fetchval("SELECT 1")
         checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+    except Exception as exc:
         checks["database"] = f"failed: {type(exc).__name__}"
     if rt.wms is not None:
         try:
             with anyio.fail_after(5):
                 await rt.wms.ping()
             checks["wms"] = "ok"
-        except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        except Exception as exc:
             checks["wms"] = f"failed: {type(exc).__name__}"
     else:
         checks["wms"] = "not configured"

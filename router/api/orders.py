@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
 from router import metrics
-from router.api.auth import require_source
+from router.api.auth import Rt, require_source
 from router.api.schemas import OrderAccepted, OrderOut, Page
 from router.errors import InputError, PayloadTooLarge, SourceDisabled
-from router.runtime import Runtime
 
 __all__ = ["OrderController"]
 
@@ -32,7 +31,7 @@ class OrderController(Controller):
             "`duplicate`); a changed order replaces it (outcome `replaced`)."
         ),
     )
-    async def push(self, request: Request[Any, Any, Any], rt: Runtime, source: str) -> OrderAccepted:
+    async def push(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str]) -> OrderAccepted:
         """Accept one order from this source."""
         owner = await require_source(request, rt, source)
         if not owner.enabled:
@@ -56,20 +55,20 @@ class OrderController(Controller):
     async def list_orders(
         self,
         request: Request[Any, Any, Any],
-        rt: Runtime,
-        source: str,
-        limit: int = Parameter(default=50, ge=1, le=500),
-        before: int | None = Parameter(default=None, ge=1, description="cursor from next_before"),
-        state: str | None = Parameter(default=None, max_length=20),
+        rt: Rt,
+        source: FromPath[str],
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        before: Annotated[int | None, QueryParameter(ge=1, description="cursor from next_before")] = None,
+        state_filter: Annotated[str | None, QueryParameter(name="state", max_length=20)] = None,
     ) -> Page:
         """A page of orders."""
         owner = await require_source(request, rt, source)
-        rows = await rt.orders.list_for_source(owner.id, before=before, state=state, limit=limit)
+        rows = await rt.orders.list_for_source(owner.id, before=before, state=state_filter, limit=limit)
         items = [OrderOut.of(r) for r in rows]
         return Page(items=items, next_before=rows[-1]["id"] if len(rows) == limit else None)
 
     @get("/{number:str}", summary="One order by the source's number or its WMS number")
-    async def read(self, request: Request[Any, Any, Any], rt: Runtime, source: str, number: str) -> OrderOut:
+    async def read(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], number: FromPath[str]) -> OrderOut:
         """An order of this source; another source's order is 404."""
         owner = await require_source(request, rt, source)
         return OrderOut.of(await rt.orders.get_for_source(owner.id, number))

@@ -35,7 +35,7 @@ class SourcePatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     order_type: OrderTypeCode | msgspec.UnsetType = msgspec.UNSET
     is_article_master: bool | msgspec.UnsetType = msgspec.UNSET
     settings: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
-    credentials: dict[str, Any] | None | msgspec.UnsetType = msgspec.UNSET
+    credentials: dict[str, Any] | msgspec.UnsetType | None = msgspec.UNSET
     enabled: bool | msgspec.UnsetType = msgspec.UNSET
 
 

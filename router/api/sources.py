@@ -6,13 +6,13 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, delete, get, patch, post
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from connectors import connector_class
-from router.api.auth import require_admin
+from router.api.auth import Rt, require_admin
 from router.api.schemas import SourceCreate, SourceCreated, SourceOut, SourcePatch
 from router.naming import normalize_suffix, validate_template
-from router.runtime import Runtime
 from router.store.sources import SourceChanges
 
 __all__ = ["SourceController"]
@@ -31,7 +31,7 @@ class SourceController(Controller):
     tags = ["sources"]  # noqa: RUF012 - litestar reads it as a class attribute
 
     @post("/", status_code=HTTP_201_CREATED, summary="Register a source; its API key is returned once")
-    async def create(self, request: Request[Any, Any, Any], rt: Runtime, data: SourceCreate) -> SourceCreated:
+    async def create(self, request: Request[Any, Any, Any], rt: Rt, data: JSONBody[SourceCreate]) -> SourceCreated:
         """Register a source."""
         await require_admin(request, rt)
         connector_class(data.kind)
@@ -44,19 +44,19 @@ class SourceController(Controller):
         return SourceCreated(source=SourceOut.of(source), api_key=str(key))
 
     @get("/", summary="List sources")
-    async def list_sources(self, request: Request[Any, Any, Any], rt: Runtime) -> list[SourceOut]:
+    async def list_sources(self, request: Request[Any, Any, Any], rt: Rt) -> list[SourceOut]:
         """Every source."""
         await require_admin(request, rt)
         return [SourceOut.of(s) for s in await rt.sources.list()]
 
     @get("/{source:str}", summary="Read a source")
-    async def read(self, request: Request[Any, Any, Any], rt: Runtime, source: str) -> SourceOut:
+    async def read(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str]) -> SourceOut:
         """One source."""
         await require_admin(request, rt)
         return SourceOut.of(await rt.sources.get(source))
 
     @patch("/{source:str}", summary="Change a source (absent fields stay)")
-    async def change(self, request: Request[Any, Any, Any], rt: Runtime, source: str, data: SourcePatch) -> SourceOut:
+    async def change(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], data: JSONBody[SourcePatch]) -> SourceOut:
         """Change a source; the suffix is fixed once it has orders."""
         await require_admin(request, rt)
         if data.kind is not msgspec.UNSET:
@@ -71,7 +71,7 @@ class SourceController(Controller):
         return SourceOut.of(await rt.sources.change(source, changes))
 
     @delete("/{source:str}", status_code=200, summary="Disable a source (its orders and history stay)")
-    async def disable(self, request: Request[Any, Any, Any], rt: Runtime, source: str) -> SourceOut:
+    async def disable(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str]) -> SourceOut:
         """Disable: its key stops working; nothing is deleted."""
         await require_admin(request, rt)
         return SourceOut.of(await rt.sources.change(source, SourceChanges(enabled=False)))
