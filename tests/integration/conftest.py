@@ -1,101 +1,13 @@
-"""A router running in-process on loopback (the same run_router as `router serve`), on the test's database."""
+"""Fixtures for integration tests: a router on loopback over the test's own database."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import dataclasses
-import functools
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
-import anyio
-import httpx
 import pytest
-from cryptography.fernet import Fernet
 
-from router.runtime import Runtime
-from router.service import run_router
-from router.settings import (
-    DatabaseSettings,
-    HttpSettings,
-    OutboxSettings,
-    SecuritySettings,
-    Settings,
-    WmsSettings,
-)
-
-ADMIN_KEY = "adm_integration-test-key"
-SECRET_KEY = Fernet.generate_key().decode()
-
-
-def make_settings(dsn: str, *, wms: WmsSettings | None = None, **outbox: Any) -> Settings:
-    """Settings for a test router: fast retries, short leases, a quick sweep."""
-    outbox_settings = dataclasses.replace(
-        OutboxSettings(backoff_base=0.01, backoff_cap=0.05, lease_seconds=10, sweep_seconds=0.25), **outbox
-    )
-    return Settings(
-        database=DatabaseSettings(url=dsn, pool_min=1, pool_max=10),
-        http=HttpSettings(host="127.0.0.1", port=0),
-        security=SecuritySettings(admin_key=ADMIN_KEY, secret_key=SECRET_KEY),
-        wms=wms or WmsSettings(),
-        outbox=outbox_settings,
-        run_workers=True,
-    )
-
-
-@dataclasses.dataclass
-class RouterUnderTest:
-    """A running router and an admin client for it."""
-
-    url: str
-    rt: Runtime
-    admin: httpx.AsyncClient
-
-    def client(self, key: str | None) -> httpx.AsyncClient:
-        """A client presenting `key` (or none)."""
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
-        return httpx.AsyncClient(base_url=self.url, headers=headers, timeout=10)
-
-    async def add_source(self, name: str, suffix: str, order_type: str = "B2C", **fields: Any) -> str:
-        """Register a generic source; returns its API key."""
-        body = {"name": name, "kind": "generic", "suffix": suffix, "order_type": order_type, **fields}
-        response = await self.admin.post("/api/sources", json=body)
-        assert response.status_code == 201, response.text
-        key: str = response.json()["api_key"]
-        return key
-
-
-@contextlib.asynccontextmanager
-async def running_router(settings: Settings) -> AsyncIterator[RouterUnderTest]:
-    """Start a router in a background task of this loop; stop it (HTTP drained, workers cancelled) on exit."""
-    loop = asyncio.get_running_loop()
-    started: asyncio.Future[tuple[str, Runtime]] = loop.create_future()
-    stop = anyio.Event()
-
-    async def host() -> None:
-        try:
-            sock = socket.create_server(("127.0.0.1", 0))
-            async with Runtime.open(settings, migrate_first=False) as rt, anyio.create_task_group() as tg:
-                url = await tg.start(
-                    functools.partial(run_router, rt, sock=sock, install_signal_handlers=False, stop=stop)
-                )
-                started.set_result((url, rt))
-        except BaseException as exc:
-            sock.close()
-            if not started.done():
-                started.set_exception(exc)
-            raise
-
-    task = asyncio.create_task(host())
-    url, rt = await started
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=10) as admin:
-        try:
-            yield RouterUnderTest(url=url, rt=rt, admin=admin)
-        finally:
-            stop.set()
-            await task
+from router.testing import RouterUnderTest, make_settings, order_json, running_router
 
 
 @pytest.fixture
@@ -105,22 +17,7 @@ async def router(db_dsn: str) -> AsyncIterator[RouterUnderTest]:
         yield r
 
 
-def order_json(number: str = "5178", *, article: str = "A-1", quantity: int = 1, **changes: Any) -> dict[str, Any]:
-    """A valid canonical order."""
-    body: dict[str, Any] = {
-        "order_number": number,
-        "lines": [{"article_number": article, "quantity": quantity, "unit_price": "100.00"}],
-        "ship_to": {
-            "name": "Anna Svensson", "address1": "Storgatan 1", "postcode": "11122",
-            "city": "Stockholm", "country_code": "SE", "email": "anna@example.com",
-        },
-        "currency": "SEK",
-    }  # fmt: skip
-    body.update(changes)
-    return body
-
-
 @pytest.fixture
 def make_order() -> Any:
-    """The order_json builder, as a fixture (test modules cannot import each other)."""
+    """The order_json builder."""
     return order_json
