@@ -1,0 +1,279 @@
+"""Pure mapping between the domain Structs and Ongoing's SOAP types (requests here, results re-exported)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal  # noqa: TC003 - msgspec resolves Struct annotations at runtime
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from router.wms.results import (
+    WmsStockLine,
+    order_line_status,
+    order_status,
+    orders_from_result,
+    stock_line,
+    stock_lines_from_result,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from router.domain import Address, OrderLine, RoutedOrder
+
+# Choices the WSDL leaves open:
+# - `DeliveryDate` is schema-required; an order without one gets .NET's `DateTime.MinValue`
+#   (`0001-01-01T00:00:00`), which is what Ongoing's own .NET SDK sends when it is unset.
+# - Prices: Ongoing names them *line* prices, so `LinePrice` and `CustomerLinePrice` both carry the line
+#   total (`unit_price x quantity`); `CustomerOrderLine` has no unit-price field.
+# - VAT: the line type has no plain VAT field, only `VatCode` (`VatCodeClass`). A line's `vat_percent` is
+#   sent as `VatCode{VatCodeOperation=Find, VatCodeIdentification=VatPercent, VatPercent}`: the warehouse
+#   must already have a VAT code with that percentage (none is created on the fly). Lines without
+#   `vat_percent` send no `VatCode`.
+# - The customer is identified by `CustomerNumber` when the order has one, else by `FullNameAndAddress`;
+#   `IsVisible` is true so warehouse staff can find the consignee; its notify flags follow the order's.
+
+__all__ = [
+    "DOTNET_MIN_DATETIME",
+    "WmsArticle",
+    "WmsStockLine",
+    "article_definition",
+    "customer_order",
+    "inventory_query",
+    "order_filters",
+    "order_line_status",
+    "order_status",
+    "orders_from_result",
+    "remove_order",
+    "stock_line",
+    "stock_lines_from_result",
+    "update_order_lines",
+]
+
+DOTNET_MIN_DATETIME = dt.datetime(1, 1, 1)  # noqa: DTZ001 - .NET DateTime.MinValue has no zone
+
+
+class WmsArticle(msgspec.Struct, frozen=True, kw_only=True):
+    """Article master data as the router sends it to the WMS (`ProcessArticle`)."""
+
+    number: str
+    name: str | None = None
+    product_code: str | None = None
+    barcode: str | None = None
+    description: str | None = None
+    unit_code: str | None = None
+    weight: Decimal | None = None
+    volume: Decimal | None = None
+    length: Decimal | None = None
+    width: Decimal | None = None
+    height: Decimal | None = None
+    price: Decimal | None = None
+    purchase_price: Decimal | None = None
+    is_stock_article: bool = True
+    is_obsolete: bool = False
+
+
+# --- domain -> wire -------------------------------------------------------------------------------
+
+
+def _delivery_date(value: dt.date | None) -> dt.datetime:
+    if value is None:
+        return DOTNET_MIN_DATETIME
+    return dt.datetime(value.year, value.month, value.day)  # noqa: DTZ001 - a calendar date, no zone
+
+
+def _customer(routed: RoutedOrder) -> dict[str, Any]:
+    order = routed.order
+    ship_to: Address = order.ship_to
+    return {
+        "CustomerOperation": "CreateOrUpdate",
+        "CustomerIdentification": "CustomerNumber" if order.customer_number else "FullNameAndAddress",
+        "CustomerNumber": order.customer_number,
+        "CustomerId": None,
+        "DeliveryAddressId": None,
+        "InvoiceAddressId": None,
+        "Name": ship_to.name,
+        "Address": ship_to.address1,
+        "Address2": ship_to.address2,
+        "Address3": ship_to.address3,
+        "PostCode": ship_to.postcode,
+        "City": ship_to.city,
+        "TelePhone": ship_to.phone,
+        "Email": ship_to.email,
+        "MobilePhone": ship_to.mobile,
+        "CountryCode": ship_to.country_code,
+        "CountryStateCode": ship_to.state_code,
+        "IsVisible": True,
+        "NotifyBySMS": order.notify_by_sms,
+        "NotifyByEmail": order.notify_by_email,
+        "NotifyByTelephone": False,
+    }
+
+
+def _line(line: OrderLine, currency: str | None) -> dict[str, Any]:
+    total = None if line.unit_price is None else line.unit_price * line.quantity
+    vat = None
+    if line.vat_percent is not None:
+        vat = {
+            "VatCodeOperation": "Find",
+            "VatCodeIdentification": "VatPercent",
+            "VatPercent": line.vat_percent,
+        }
+    return {
+        "OrderLineIdentification": "ExternalOrderLineCode",
+        "ArticleIdentification": "ArticleNumber",
+        "SubOrderLineSpecification": None,
+        "ExternalOrderLineCode": line.line_id,
+        "OrderLineComment": line.comment,
+        "ArticleNumber": line.article_number,
+        "ArticleName": line.article_name,
+        "CustomerLinePrice": total,
+        "LinePrice": total,
+        "NumberOfItems": line.quantity,
+        "CurrencyCode": currency if total is not None else None,
+        "Discount": line.discount,
+        "VatCode": vat,
+    }
+
+
+def customer_order(routed: RoutedOrder, *, operation: str = "CreateOrUpdate") -> dict[str, Any]:
+    """Build the `co` (CustomerOrder) argument of ProcessOrder for a routed order."""
+    order = routed.order
+    ship_to = order.ship_to
+    return {
+        "OrderInfo": {
+            "OrderIdentification": "GoodsOwnerOrderNumber",
+            "OrderOperation": operation,
+            "GoodsOwnerOrderNumber": routed.wms_order_number,
+            "OrderRemark": order.remark,
+            "WayOfDelivery": order.way_of_delivery,
+            "DeliveryInstruction": order.delivery_instruction,
+            "FreightPrice": order.freight_price,
+            "DeliveryDate": _delivery_date(order.delivery_date),
+            "OrderType": {
+                "OrderTypeOperation": "CreateOrFind",
+                "OrderTypeIdentification": "OrderTypeCode",
+                "OrderTypeCode": routed.order_type,
+            },
+            "OrderNotification": {
+                "Telephone": ship_to.phone,
+                "MobilePhone": ship_to.mobile,
+                "Email": ship_to.email,
+                "NotifyByEmail": order.notify_by_email,
+                "NotifyBySms": order.notify_by_sms,
+                "NotifyByTelephone": False,
+            },
+            "OrderServicePointCode": order.service_point_code,
+        },
+        "Customer": _customer(routed),
+        "CustomerOrderLines": {"CustomerOrderLine": [_line(line, order.currency) for line in order.lines]},
+    }
+
+
+def remove_order(wms_order_number: str) -> dict[str, Any]:
+    """Build the `co` argument of a ProcessOrder that cancels an order (`OrderOperation=Remove`)."""
+    return {
+        "OrderInfo": {
+            "OrderIdentification": "GoodsOwnerOrderNumber",
+            "OrderOperation": "Remove",
+            "GoodsOwnerOrderNumber": wms_order_number,
+            "DeliveryDate": DOTNET_MIN_DATETIME,
+        }
+    }
+
+
+def order_filters(
+    *,
+    numbers: Sequence[str] = (),
+    ids: Sequence[int] = (),
+    changed_since: dt.datetime | None = None,
+    status_from: int | None = None,
+    status_to: int | None = None,
+    only_lines_to_report: bool = False,
+) -> dict[str, Any]:
+    """Build the `query` (OrderFilters) argument of GetOrdersByQuery; unset filters go out as `xsi:nil`."""
+    filters: dict[str, Any] = dict.fromkeys(
+        (
+            "DeliveryDateFrom",
+            "DeliveryDateTo",
+            "ShippedTimeFrom",
+            "ShippedTimeTo",
+            "LastPickingTimeFrom",
+            "LastPickingTimeTo",
+            "LastReturnedFrom",
+            "LastPrintedTimeFrom",
+            "LastUpdatedTo",
+            "PickOrderIdFrom",
+            "PickOrderIdTo",
+        )
+    )
+    filters.update(
+        OrderStatusFrom=status_from,
+        OrderStatusTo=status_to,
+        LastUpdatedFrom=changed_since,
+        OrderNumbersToGet={"string": list(numbers)} if numbers else None,
+        OrderIdsToGet={"int": list(ids)} if ids else None,
+        OrderSpecialFilters={"OnlyOrdersWithOrderLinesToReport": True} if only_lines_to_report else None,
+    )
+    return filters
+
+
+def update_order_lines(
+    wms_order_number: str, reported: Mapping[str, Decimal], *, order_id: int = 0
+) -> dict[str, Any]:
+    """Build the `UpdateOrderLines` argument that sets `ReportedNumberOfItems` per line (by line code)."""
+    return {
+        "UpdateOrderIdentification": {
+            "OrderIdentificationType": "GoodsOwnerOrderNumber",
+            "GoodsOwnerOrderNumber": wms_order_number,
+            "OrderId": order_id,
+        },
+        "OrderLines": {
+            "UpdateOrderLine": [
+                {
+                    "UpdateOrderLineIdentification": {
+                        "OrderLineIdentificationType": "ExternalOrderLineCode",
+                        "ExternalOrderLineCode": line_id,
+                        "OrderLineId": None,
+                    },
+                    "UpdateReportedNumberOfItems": {"ReportedNumberOfItems": quantity},
+                }
+                for line_id, quantity in reported.items()
+            ]
+        },
+    }
+
+
+def inventory_query(
+    *, article_numbers: Sequence[str] = (), changed_since: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Build the `GetInventoryQuery` argument of GetInventoryByQuery."""
+    return {
+        "ArticleNumbersToGet": {"string": list(article_numbers)} if article_numbers else None,
+        "StockInfoChangedFrom": changed_since,
+    }
+
+
+def article_definition(article: WmsArticle) -> dict[str, Any]:
+    """Build the `art` (ArticleDefinition) argument of ProcessArticle, keyed on the article number."""
+    return {
+        "ArticleOperation": "CreateOrUpdate",
+        "ArticleIdentification": "ArticleNumber",
+        "ArticleSystemId": None,
+        "ArticleNumber": article.number,
+        "ArticleName": article.name,
+        "ProductCode": article.product_code,
+        "BarCode": article.barcode,
+        "ArticleDescription": article.description,
+        "ArticleUnitCode": article.unit_code,
+        "Weight": article.weight,
+        "Volume": article.volume,
+        "Length": article.length,
+        "Width": article.width,
+        "Height": article.height,
+        "Price": article.price,
+        "PurchasePrice": article.purchase_price,
+        "IsStockArticle": article.is_stock_article,
+        "IsObsolete": article.is_obsolete,
+    }
