@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import asyncpg
 import msgspec
 import structlog
 
+from router import metrics
 from router.db import transaction
 from router.domain import CanonicalOrder, OrderState, RoutedOrder
 from router.errors import FatalUpstreamError, RetriableUpstreamError
@@ -33,18 +36,27 @@ class WmsDispatcher:
 
     async def handle(self, job: Job) -> None:
         """Run one job; every outcome ends in done, a later retry, or a dead letter."""
+        started = time.perf_counter()
+        outcome = "done"
         try:
             if job.kind == "order.send":
                 await self._send_order(job)
             else:
+                outcome = "rejected"
                 await self._fail(job, f"no handler for job kind {job.kind!r}", permanent=True)
         except FatalUpstreamError as exc:
+            outcome = "rejected"
             await self._fail(job, f"WMS rejected: {exc.message}", permanent=True)
         except RetriableUpstreamError as exc:
+            outcome = "transient"
             await self._fail(job, f"{exc.code}: {exc.message}", permanent=False)
         except Exception as exc:
+            outcome = "error"
             log.exception("dispatch.unexpected_error", job_id=job.id, kind=job.kind)
             await self._fail(job, f"internal error: {type(exc).__name__}: {exc}", permanent=False)
+        finally:
+            metrics.WMS_CALLS.labels(job.kind, outcome).inc()
+            metrics.WMS_LATENCY.labels(job.kind).observe(time.perf_counter() - started)
 
     async def _send_order(self, job: Job) -> None:
         order = await self.pool.fetchrow(queries["get_order"], job.order_id)
@@ -100,6 +112,7 @@ class WmsDispatcher:
                     await conn.execute(
                         queries["mark_order_failed"], job.order_id, OrderState.DEAD_LETTER.value, error
                     )
+            metrics.DEAD_LETTERS.labels(job.kind).inc()
             log.warning("dispatch.dead_letter", job_id=job.id, kind=job.kind, error=error, attempts=job.attempts)
             return
         delay = backoff_delay(

@@ -10,7 +10,7 @@ import msgspec
 import structlog
 
 from connectors import ConnectorContext, connector_class
-from router.db import transaction
+from router.db import transaction, wrap_db_errors
 from router.domain import CanonicalOrder, Ignored, InboxState, OrderState, RoutedOrder, Source
 from router.errors import DuplicateOrder, InputError, UniqueViolation
 from router.naming import DEFAULT_NUMBER_TEMPLATE, resolve_order_type, wms_order_number
@@ -112,6 +112,18 @@ class Ingestor:
         payload_hash = hashlib.sha256(routed.order_type.encode() + b"\0" + payload_json).digest()
         payload = msgspec.json.decode(payload_json)
         number = routed.order.order_number
+        lines = routed.order.lines
+        line_arrays = (
+            list(range(1, len(lines) + 1)), [ln.line_id for ln in lines], [ln.article_number for ln in lines],
+            [ln.quantity for ln in lines],
+        )  # fmt: skip
+        with wrap_db_errors():
+            new = await self.pool.fetchrow(
+                queries["insert_new_order"], source.id, number, routed.wms_order_number, routed.order_type,
+                payload, payload_hash, inbox_id, *line_arrays, self.wms_lane, int(Priority.ORDER),
+            )  # fmt: skip
+        if new is not None:
+            return self._done("created", inbox_id, number, routed, new["id"], new["revision"])
         async with transaction(self.pool) as conn:
             existing = await conn.fetchrow(queries["lock_order_by_source_number"], source.id, number)
             if existing is not None and existing["payload_hash"] == payload_hash:
@@ -137,12 +149,7 @@ class Ingestor:
                 await conn.execute(queries["delete_order_lines"], existing["id"])
                 outcome = "replaced"
             order_id, revision = row["id"], row["revision"]
-            lines = routed.order.lines
-            await conn.execute(
-                queries["insert_order_lines"], order_id, list(range(1, len(lines) + 1)),
-                [ln.line_id for ln in lines], [ln.article_number for ln in lines],
-                [ln.quantity for ln in lines],
-            )  # fmt: skip
+            await conn.execute(queries["insert_order_lines"], order_id, *line_arrays)
             key = f"order:{order_id}:rev:{revision}"
             await enqueue(
                 conn, lane=self.wms_lane, kind="order.send", priority=Priority.ORDER,
@@ -151,9 +158,13 @@ class Ingestor:
             if outcome == "replaced":
                 await conn.execute(queries["supersede_pending"], order_id, "order.send", key)
             await InboxStore.finish(conn, inbox_id, InboxState.ACCEPTED, order_id=order_id)
-        log.info(
-            "order.ingested", outcome=outcome, order_id=order_id, wms_order_number=routed.wms_order_number
-        )
+        return self._done(outcome, inbox_id, number, routed, order_id, revision)
+
+    @staticmethod
+    def _done(
+        outcome: str, inbox_id: int, number: str, routed: RoutedOrder, order_id: int, revision: int
+    ) -> IngestResult:
+        log.debug("order.ingested", outcome=outcome, order_id=order_id, wms_order_number=routed.wms_order_number)
         return IngestResult(
             inbox_id=inbox_id, outcome=outcome, order_id=order_id, source_order_number=number,
             wms_order_number=routed.wms_order_number, revision=revision,

@@ -2,6 +2,26 @@
 -- The existing order for (source, source order number), locked for replacement.
 SELECT * FROM orders WHERE source_id = $1 AND source_order_number = $2 FOR UPDATE;
 
+-- insert_new_order --
+-- Fast path for an order never seen before, in one statement: the order, its lines, its outbox row, the
+-- payload's fate and the lane's wake-up. No row back means the order exists (take the locking path).
+WITH o AS (
+    INSERT INTO orders (source_id, source_order_number, wms_order_number, order_type, state, payload, payload_hash, inbox_id)
+    VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7)
+    ON CONFLICT ON CONSTRAINT orders_source_order_key DO NOTHING
+    RETURNING id, revision
+), lines AS (
+    INSERT INTO order_lines (order_id, line_no, line_id, article_number, quantity)
+    SELECT o.id, t.line_no, t.line_id, t.article_number, t.quantity
+    FROM o, unnest($8::int[], $9::text[], $10::text[], $11::numeric[]) AS t(line_no, line_id, article_number, quantity)
+), job AS (
+    INSERT INTO outbox (lane, kind, priority, order_id, idempotency_key, payload)
+    SELECT $12, 'order.send', $13, o.id, 'order:' || o.id || ':rev:1', jsonb_build_object('revision', 1) FROM o
+), fate AS (
+    UPDATE inbox SET state = 'accepted', order_id = o.id, processed_at = clock_timestamp() FROM o WHERE inbox.id = $7
+)
+SELECT o.id, o.revision, pg_notify('router_outbox', $12) FROM o;
+
 -- insert_order --
 -- A new order; (source, number) and the WMS number are unique.
 INSERT INTO orders (source_id, source_order_number, wms_order_number, order_type, state, payload, payload_hash, inbox_id)
