@@ -9,7 +9,7 @@ import msgspec
 import structlog
 
 from router import metrics
-from router.db import transaction
+from router.db import transaction, wrap_db_errors
 from router.domain import CanonicalOrder, OrderState, RoutedOrder
 from router.errors import FatalUpstreamError, RetriableUpstreamError
 from router.outbox import Job, Outbox, backoff_delay
@@ -98,9 +98,8 @@ class WmsDispatcher:
         await self._placed(job, wms_order_id, revision)
 
     async def _placed(self, job: Job, wms_order_id: int, revision: int) -> None:
-        async with transaction(self.pool) as conn:
-            await conn.execute(queries["mark_order_in_wms"], job.order_id, wms_order_id, revision)
-            await self.outbox.finish(job.id, conn)
+        with wrap_db_errors():
+            await self.pool.execute(queries["place_order_and_finish"], job.order_id, wms_order_id, revision, job.id)
         log.info("dispatch.placed", order_id=job.order_id, wms_order_id=wms_order_id, revision=revision)
 
     async def _fail(self, job: Job, error: str, *, permanent: bool) -> None:

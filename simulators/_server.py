@@ -85,6 +85,8 @@ class ServerThread:
             raise RuntimeError(f"{self.name} was already started")
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Inherited by accepted sockets: otherwise each response body waits ~40 ms behind its headers.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((self.host, self._requested_port))
         sock.listen(128)
         sock.setblocking(False)  # noqa: FBT003 - the socket API

@@ -68,14 +68,6 @@ WHERE o.source_id = $1 AND ($2::bigint IS NULL OR o.id < $2) AND ($3::text IS NU
 ORDER BY o.id DESC
 LIMIT $4;
 
--- mark_order_in_wms --
--- The WMS confirmed revision $3 of the order under OrderId $2.
-UPDATE orders
-SET state = CASE WHEN state IN ('cancelled', 'conflict') THEN state ELSE 'in_wms' END,
-    wms_order_id = $2, sent_revision = greatest(coalesce(sent_revision, 0), $3),
-    placed_at = coalesce(placed_at, now()), last_error = NULL, updated_at = now()
-WHERE id = $1;
-
 -- mark_order_failed --
 -- Record a failed attempt (state changes only for a dead letter).
 UPDATE orders SET state = $2, last_error = $3, updated_at = now() WHERE id = $1;
@@ -87,3 +79,16 @@ UPDATE orders SET state = 'queued', last_error = NULL, updated_at = now() WHERE 
 -- note_order_error --
 -- Show the last transient error on the order without changing its state.
 UPDATE orders SET last_error = $2, updated_at = now() WHERE id = $1;
+
+-- place_order_and_finish --
+-- The WMS confirmed revision $3 under OrderId $2: record it and finish outbox row $4, in one statement.
+WITH placed AS (
+    UPDATE orders
+    SET state = CASE WHEN state IN ('cancelled', 'conflict') THEN state ELSE 'in_wms' END,
+        wms_order_id = $2, sent_revision = greatest(coalesce(sent_revision, 0), $3),
+        placed_at = coalesce(placed_at, now()), last_error = NULL, updated_at = now()
+    WHERE id = $1
+    RETURNING id
+)
+UPDATE outbox SET state = 'done', finished_at = now(), lease_until = NULL, last_error = NULL
+WHERE id = $4 AND state = 'pending';
