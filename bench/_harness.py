@@ -75,12 +75,17 @@ class Router:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("ROUTER_")}
         env.update(
-            ROUTER_DATABASE_URL=dsn, ROUTER_ADMIN_KEY=ADMIN_KEY, ROUTER_SECRET_KEY=Fernet.generate_key().decode(),
-            ROUTER_PORT=str(self.port), ROUTER_LOG_LEVEL="warning", ROUTER_DB_POOL_MAX="20",
-            ROUTER_RUN_WORKERS="true" if workers else "false", ROUTER_OUTBOX_SWEEP_SECONDS="0.5",
-        )  # fmt: skip
+            ROUTER_DATABASE_URL=dsn,
+            ROUTER_ADMIN_KEY=ADMIN_KEY,
+            ROUTER_SECRET_KEY=Fernet.generate_key().decode(),
+            ROUTER_PORT=str(self.port),
+            ROUTER_LOG_LEVEL="warning",
+            ROUTER_DB_POOL_MAX="20",
+            ROUTER_RUN_WORKERS="true" if workers else "false",
+            ROUTER_OUTBOX_SWEEP_SECONDS="0.5",
+        )
         env.update(wms or {})
-        self.proc = subprocess.Popen(  # noqa: S603
+        self.proc = subprocess.Popen(
             [sys.executable, "-m", "router", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
 

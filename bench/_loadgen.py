@@ -32,7 +32,9 @@ async def _one_connection(url: str, path: str, key: str, bodies: list[bytes], st
         writer.close()
 
 
-async def post_all(urls: Sequence[str], path: str, key: str, payloads: list[object], *, connections: int) -> tuple[float, list[int]]:
+async def post_all(
+    urls: Sequence[str], path: str, key: str, payloads: list[object], *, connections: int
+) -> tuple[float, list[int]]:
     """POST every payload over `connections` keep-alive connections spread over `urls`; (seconds, statuses)."""
     bodies = [json.dumps(p).encode() for p in payloads]
     statuses: list[int] = []

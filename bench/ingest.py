@@ -15,22 +15,21 @@ import asyncio
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._harness import Postgres, Router, register  # noqa: E402
-from bench._loadgen import post_all  # noqa: E402
-from router.testing import order_json  # noqa: E402
-from simulators.ongoing_wms import OngoingWmsSimulator  # noqa: E402
+from bench._harness import Postgres, Router, register
+from bench._loadgen import post_all
+from router.testing import order_json
+from simulators.ongoing_wms import OngoingWmsSimulator
 
 
 async def ingest(urls: list[str], key: str, *, clients: int, orders: int, prefix: str = "B") -> float:
     """Push `orders` distinct orders with `clients` keep-alive connections spread over `urls`; orders/s."""
     payloads: list[object] = [order_json(f"{prefix}{n}") for n in range(orders)]
     elapsed, statuses = await post_all(urls, "/api/sources/se/orders", key, payloads, connections=clients)
-    failures = sum(1 for s in statuses if s != 202)  # noqa: PLR2004
+    failures = sum(1 for s in statuses if s != 202)
     if failures or len(statuses) != orders:
         raise RuntimeError(f"{failures} of {len(statuses)} pushes failed")
     return orders / elapsed
@@ -55,8 +54,12 @@ async def lane(pg: Postgres, *, orders: int, latency: float) -> float:
     with OngoingWmsSimulator(username="u", password="p", goods_owner_code="GO") as sim:
         sim.add_article("A-1", stock=1_000_000)
         sim.faults.latency = latency
-        wms = {"ROUTER_WMS_URL": sim.url, "ROUTER_WMS_USERNAME": "u", "ROUTER_WMS_PASSWORD": "p",
-               "ROUTER_WMS_GOODS_OWNER": "GO"}  # fmt: skip
+        wms = {
+            "ROUTER_WMS_URL": sim.url,
+            "ROUTER_WMS_USERNAME": "u",
+            "ROUTER_WMS_PASSWORD": "p",
+            "ROUTER_WMS_GOODS_OWNER": "GO",
+        }
         router = Router(dsn, wms=wms, workers=False)  # intake only: the lane starts after the burst
         await router.ready()
         key = await register(router.url, "se", "SE")

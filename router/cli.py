@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import sys
 from collections.abc import Coroutine, Sequence
@@ -44,11 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _with(settings: Settings, **http: object) -> Settings:
-    import dataclasses  # noqa: PLC0415
-
-    changes = {k: v for k, v in http.items() if v is not None}
-    return dataclasses.replace(settings, http=dataclasses.replace(settings.http, **changes)) if changes else settings
+def _with(settings: Settings, *, host: str | None, port: int | None) -> Settings:
+    http = settings.http
+    http = dataclasses.replace(http, host=host) if host else http
+    http = dataclasses.replace(http, port=port) if port is not None else http
+    return dataclasses.replace(settings, http=http)
 
 
 async def _sources(args: argparse.Namespace, settings: Settings) -> None:
@@ -62,9 +63,14 @@ async def _sources(args: argparse.Namespace, settings: Settings) -> None:
 
             connector_class(args.kind)
             source, key = await rt.sources.create(
-                name=args.name, kind=args.kind, suffix=normalize_suffix(args.suffix), order_type=args.order_type,
-                is_article_master=False, settings=json.loads(args.settings), credentials=None,
-            )  # fmt: skip
+                name=args.name,
+                kind=args.kind,
+                suffix=normalize_suffix(args.suffix),
+                order_type=args.order_type,
+                is_article_master=False,
+                settings=json.loads(args.settings),
+                credentials=None,
+            )
             console.print(f"source [bold]{source.name}[/] suffix {source.suffix}; API key (shown once):")
             sys.stdout.write(f"{key}\n")
         elif args.action == "list":
@@ -110,8 +116,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             settings = _with(settings, host=args.host, port=args.port)
             if args.no_workers:
-                import dataclasses  # noqa: PLC0415
-
                 settings = dataclasses.replace(settings, run_workers=False)
             _run(serve(settings))
         elif args.command == "migrate":

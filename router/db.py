@@ -19,8 +19,10 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 
 
 async def _keep_session(conn: asyncpg.Connection) -> None:
-    """Pooled connections never hold session state (locks and LISTEN live on dedicated connections), so the
-    round trip asyncpg spends resetting a connection on every release is skipped."""
+    """Skip asyncpg's reset round trip on every release.
+
+    Pooled connections never hold session state: advisory locks and LISTEN live on dedicated connections.
+    """
     del conn
 
 
@@ -28,9 +30,13 @@ async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asy
     """Open the pool; every connection decodes json/jsonb to Python objects."""
     with wrap_db_errors():
         pool = await asyncpg.create_pool(
-            dsn, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=60,
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            init=_init_connection,
+            command_timeout=60,
             reset=_keep_session,
-        )  # fmt: skip
+        )
     assert pool is not None  # noqa: S101 - asyncpg's typing allows None only for a never-awaited pool
     return pool
 

@@ -89,9 +89,11 @@ class WmsDispatcher:
         if current is not None and current.status_number >= self.wms_settings.frozen_from_status:
             async with transaction(self.pool) as conn:
                 await conn.execute(
-                    queries["mark_order_failed"], job.order_id, OrderState.CONFLICT.value,
+                    queries["mark_order_failed"],
+                    job.order_id,
+                    OrderState.CONFLICT.value,
                     f"too late to change: WMS status {current.status_number} {current.status_text or ''}".strip(),
-                )  # fmt: skip
+                )
                 await self.outbox.finish(job.id, conn)
             return
         wms_order_id = await self.wms.process_order(routed, operation="CreateOrUpdate")
@@ -108,9 +110,7 @@ class WmsDispatcher:
             async with transaction(self.pool) as conn:
                 await self.outbox.bury(job.id, error, conn)
                 if job.order_id is not None and job.kind == "order.send":
-                    await conn.execute(
-                        queries["mark_order_failed"], job.order_id, OrderState.DEAD_LETTER.value, error
-                    )
+                    await conn.execute(queries["mark_order_failed"], job.order_id, OrderState.DEAD_LETTER.value, error)
             metrics.DEAD_LETTERS.labels(job.kind).inc()
             log.warning("dispatch.dead_letter", job_id=job.id, kind=job.kind, error=error, attempts=job.attempts)
             return

@@ -61,25 +61,19 @@ class Ingestor:
         self.inbox = InboxStore(pool)
         self.wms_lane = wms_lane
 
-    async def receive(
-        self, source: Source, *, channel: str, headers: Mapping[str, str], body: bytes
-    ) -> IngestResult:
+    async def receive(self, source: Source, *, channel: str, headers: Mapping[str, str], body: bytes) -> IngestResult:
         """Store the raw payload, then process it; an InputError leaves the payload stored as rejected."""
         inbox_id = await self.inbox.store(source_id=source.id, channel=channel, headers=headers, body=body)
         return await self.process(source, inbox_id=inbox_id, headers=headers, body=body)
 
-    async def process(
-        self, source: Source, *, inbox_id: int, headers: Mapping[str, str], body: bytes
-    ) -> IngestResult:
+    async def process(self, source: Source, *, inbox_id: int, headers: Mapping[str, str], body: bytes) -> IngestResult:
         """Normalize and persist a stored payload (also used to replay a rejected one)."""
         connector = connector_class(source.kind)(ConnectorContext(source=source))
         try:
             result = connector.normalize(body, headers)
             if isinstance(result, Ignored):
                 async with transaction(self.pool) as conn:
-                    await InboxStore.finish(
-                        conn, inbox_id, InboxState.IGNORED, error={"detail": result.reason}
-                    )
+                    await InboxStore.finish(conn, inbox_id, InboxState.IGNORED, error={"detail": result.reason})
                 return IngestResult(inbox_id=inbox_id, outcome="ignored")
             routed = route(result, source)
         except InputError as exc:
@@ -98,9 +92,7 @@ class Ingestor:
         except UniqueViolation as exc:
             if exc.constraint != "orders_wms_order_number_key":
                 raise
-            error = DuplicateOrder(
-                f"WMS order number {routed.wms_order_number!r} already belongs to another order"
-            )
+            error = DuplicateOrder(f"WMS order number {routed.wms_order_number!r} already belongs to another order")
             async with transaction(self.pool) as conn:
                 await InboxStore.finish(
                     conn, inbox_id, InboxState.REJECTED, error={"code": error.code, "detail": error.message}
@@ -114,58 +106,103 @@ class Ingestor:
         number = routed.order.order_number
         lines = routed.order.lines
         line_arrays = (
-            list(range(1, len(lines) + 1)), [ln.line_id for ln in lines], [ln.article_number for ln in lines],
+            list(range(1, len(lines) + 1)),
+            [ln.line_id for ln in lines],
+            [ln.article_number for ln in lines],
             [ln.quantity for ln in lines],
-        )  # fmt: skip
+        )
         with wrap_db_errors():
             new = await self.pool.fetchrow(
-                queries["insert_new_order"], source.id, number, routed.wms_order_number, routed.order_type,
-                payload, payload_hash, inbox_id, *line_arrays, self.wms_lane, int(Priority.ORDER),
-            )  # fmt: skip
+                queries["insert_new_order"],
+                source.id,
+                number,
+                routed.wms_order_number,
+                routed.order_type,
+                payload,
+                payload_hash,
+                inbox_id,
+                *line_arrays,
+                self.wms_lane,
+                int(Priority.ORDER),
+            )
         if new is not None:
-            return self._done("created", inbox_id, number, routed, new["id"], new["revision"])
+            return self._done(
+                outcome="created",
+                inbox_id=inbox_id,
+                number=number,
+                routed=routed,
+                order_id=new["id"],
+                revision=new["revision"],
+            )
         async with transaction(self.pool) as conn:
             existing = await conn.fetchrow(queries["lock_order_by_source_number"], source.id, number)
             if existing is not None and existing["payload_hash"] == payload_hash:
                 await InboxStore.finish(conn, inbox_id, InboxState.ACCEPTED, order_id=existing["id"])
                 return IngestResult(
-                    inbox_id=inbox_id, outcome="duplicate", order_id=existing["id"], source_order_number=number,
-                    wms_order_number=existing["wms_order_number"], revision=existing["revision"],
-                )  # fmt: skip
+                    inbox_id=inbox_id,
+                    outcome="duplicate",
+                    order_id=existing["id"],
+                    source_order_number=number,
+                    wms_order_number=existing["wms_order_number"],
+                    revision=existing["revision"],
+                )
             if existing is None:
                 row = await conn.fetchrow(
-                    queries["insert_order"], source.id, number, routed.wms_order_number,
-                    routed.order_type, OrderState.QUEUED.value, payload, payload_hash, inbox_id,
-                )  # fmt: skip
+                    queries["insert_order"],
+                    source.id,
+                    number,
+                    routed.wms_order_number,
+                    routed.order_type,
+                    OrderState.QUEUED.value,
+                    payload,
+                    payload_hash,
+                    inbox_id,
+                )
                 outcome = "created"
             else:
                 state = existing["state"]
                 if state in {OrderState.DEAD_LETTER.value, OrderState.RECEIVED.value}:
                     state = OrderState.QUEUED.value
                 row = await conn.fetchrow(
-                    queries["replace_order"], existing["id"], routed.order_type, payload, payload_hash,
-                    inbox_id, state,
-                )  # fmt: skip
+                    queries["replace_order"],
+                    existing["id"],
+                    routed.order_type,
+                    payload,
+                    payload_hash,
+                    inbox_id,
+                    state,
+                )
                 await conn.execute(queries["delete_order_lines"], existing["id"])
                 outcome = "replaced"
             order_id, revision = row["id"], row["revision"]
             await conn.execute(queries["insert_order_lines"], order_id, *line_arrays)
             key = f"order:{order_id}:rev:{revision}"
             await enqueue(
-                conn, lane=self.wms_lane, kind="order.send", priority=Priority.ORDER,
-                idempotency_key=key, order_id=order_id, payload={"revision": revision},
-            )  # fmt: skip
+                conn,
+                lane=self.wms_lane,
+                kind="order.send",
+                priority=Priority.ORDER,
+                idempotency_key=key,
+                order_id=order_id,
+                payload={"revision": revision},
+            )
             if outcome == "replaced":
                 await conn.execute(queries["supersede_pending"], order_id, "order.send", key)
             await InboxStore.finish(conn, inbox_id, InboxState.ACCEPTED, order_id=order_id)
-        return self._done(outcome, inbox_id, number, routed, order_id, revision)
+        return self._done(
+            outcome=outcome, inbox_id=inbox_id, number=number, routed=routed, order_id=order_id, revision=revision
+        )
 
     @staticmethod
     def _done(
-        outcome: str, inbox_id: int, number: str, routed: RoutedOrder, order_id: int, revision: int
+        *, outcome: str, inbox_id: int, number: str, routed: RoutedOrder, order_id: int, revision: int
     ) -> IngestResult:
         log.debug("order.ingested", outcome=outcome, order_id=order_id, wms_order_number=routed.wms_order_number)
         return IngestResult(
-            inbox_id=inbox_id, outcome=outcome, order_id=order_id, source_order_number=number,
-            wms_order_number=routed.wms_order_number, revision=revision,
-        )  # fmt: skip
+            inbox_id=inbox_id,
+            outcome=outcome,
+            order_id=order_id,
+            source_order_number=number,
+            wms_order_number=routed.wms_order_number,
+            revision=revision,
+        )

@@ -71,7 +71,7 @@ class LaneWorker:
             log.info("lane.acquired", lane=self.lane, backend_pid=pid)
             while True:
                 self._wake = anyio.Event()
-                while (job := await self.outbox.claim(self.lane, lease_seconds=self.lease_seconds, holder_pid=pid)):
+                while job := await self.outbox.claim(self.lane, lease_seconds=self.lease_seconds, holder_pid=pid):
                     await self.handler(job)
                 due = await conn.fetchval(queries["next_due"], self.lane)
                 await self._wait(self.sweep_seconds if due is None else max(0.0, min(due, self.sweep_seconds)))

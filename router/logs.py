@@ -12,7 +12,7 @@ import structlog
 
 __all__ = ["configure_logging", "redact"]
 
-_SECRET_KEYS = re.compile(r"(pass(word)?|secret|token|api_?key|authorization|credential|cookie)", re.I)
+_SECRET_KEYS = re.compile(r"(pass(word)?|secret|token|api_?key|authorization|credential|cookie)", re.IGNORECASE)
 _KEY_LIKE = re.compile(r"rk_[0-9a-f]{16}_[A-Za-z0-9_-]{20,}")
 
 

@@ -9,7 +9,11 @@ __all__ = ["DEAD_LETTERS", "INBOX_PAYLOADS", "ORDERS_INGESTED", "WMS_CALLS", "WM
 ORDERS_INGESTED = Counter(
     "router_orders_ingested_total", "Orders taken in, by source and outcome.", ["source", "outcome"]
 )
-INBOX_PAYLOADS = Counter("router_inbox_payloads_total", "Raw payloads received, by source and fate.", ["source", "fate"])
-WMS_CALLS = Counter("router_wms_dispatch_total", "Outbox jobs run against the WMS, by kind and outcome.", ["kind", "outcome"])
+INBOX_PAYLOADS = Counter(
+    "router_inbox_payloads_total", "Raw payloads received, by source and fate.", ["source", "fate"]
+)
+WMS_CALLS = Counter(
+    "router_wms_dispatch_total", "Outbox jobs run against the WMS, by kind and outcome.", ["kind", "outcome"]
+)
 WMS_LATENCY = Histogram("router_wms_dispatch_seconds", "Time to run one WMS outbox job.", ["kind"])
 DEAD_LETTERS = Counter("router_dead_letters_total", "Outbox rows that became dead letters.", ["kind"])

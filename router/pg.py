@@ -25,7 +25,8 @@ def start_embedded(data_dir: Path) -> tuple[str, Any]:
     import pgserver  # noqa: PLC0415 - heavy import, only when embedded
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(str((data_dir / "pg").resolve()), cleanup_mode=None)
+    get_server = pgserver.get_server  # type: ignore[attr-defined]  # re-exported without __all__
+    server = get_server(str((data_dir / "pg").resolve()), cleanup_mode=None)
     return str(server.get_uri()), server
 
 

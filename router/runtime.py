@@ -57,10 +57,11 @@ class Runtime:
     async def open(cls, settings: Settings, *, migrate_first: bool = True) -> AsyncIterator[Runtime]:
         """Find or start the database, migrate it, open the pool; close everything on exit."""
         server: Any = None
-        dsn = settings.database.url
-        if dsn is None:
+        if settings.database.url is None:
             dsn, server = await anyio.to_thread.run_sync(start_embedded, settings.database.data_dir)
             log.info("database.embedded", data_dir=str(settings.database.data_dir))
+        else:
+            dsn = settings.database.url
         admin_hash, secret_key = _keys(settings)
         if migrate_first:
             await anyio.to_thread.run_sync(migrate.upgrade, dsn)

@@ -46,17 +46,24 @@ async def run_workers(rt: Runtime) -> None:
         log.warning("workers.no_wms", hint="set ROUTER_WMS_URL to dispatch orders")
         return
     wms = await WmsClient.open(
-        url=wms_settings.url, username=wms_settings.username, password=wms_settings.password,
-        goods_owner_code=wms_settings.goods_owner_code, timeout=wms_settings.timeout,
+        url=wms_settings.url,
+        username=wms_settings.username,
+        password=wms_settings.password,
+        goods_owner_code=wms_settings.goods_owner_code,
+        timeout=wms_settings.timeout,
         strict_xml=wms_settings.strict_xml,
-    )  # fmt: skip
+    )
     rt.wms = wms
     try:
         dispatcher = WmsDispatcher(rt.pool, wms, wms_settings=wms_settings, outbox_settings=rt.settings.outbox)
         worker = LaneWorker(
-            dsn=rt.dsn, pool=rt.pool, lane=rt.wms_lane, handler=dispatcher.handle,
-            lease_seconds=rt.settings.outbox.lease_seconds, sweep_seconds=rt.settings.outbox.sweep_seconds,
-        )  # fmt: skip
+            dsn=rt.dsn,
+            pool=rt.pool,
+            lane=rt.wms_lane,
+            handler=dispatcher.handle,
+            lease_seconds=rt.settings.outbox.lease_seconds,
+            sweep_seconds=rt.settings.outbox.sweep_seconds,
+        )
         await worker.run()
     finally:
         rt.wms = None
@@ -104,7 +111,7 @@ async def run_router(
         if stop is not None:
             tg.start_soon(stopper, stop)
         tg.start_soon(http)
-        while not server.started:  # uvicorn offers a flag, not an event
+        while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
             await anyio.sleep(0.01)
         log.info("router.serving", url=url)
         task_status.started(url)

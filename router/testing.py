@@ -8,6 +8,7 @@ import dataclasses
 import functools
 import socket
 from collections.abc import AsyncIterator
+from http import HTTPStatus
 from typing import Any
 
 import anyio
@@ -63,7 +64,8 @@ class RouterUnderTest:
         """Register a generic source; returns its API key."""
         body = {"name": name, "kind": "generic", "suffix": suffix, "order_type": order_type, **fields}
         response = await self.admin.post("/api/sources", json=body)
-        assert response.status_code == 201, response.text
+        if response.status_code != HTTPStatus.CREATED:
+            raise RuntimeError(f"registering source {name!r} failed: {response.text}")
         key: str = response.json()["api_key"]
         return key
 
@@ -99,17 +101,20 @@ async def running_router(settings: Settings) -> AsyncIterator[RouterUnderTest]:
             await task
 
 
-
 def order_json(number: str = "5178", *, article: str = "A-1", quantity: int = 1, **changes: Any) -> dict[str, Any]:
     """A valid canonical order."""
     body: dict[str, Any] = {
         "order_number": number,
         "lines": [{"article_number": article, "quantity": quantity, "unit_price": "100.00"}],
         "ship_to": {
-            "name": "Anna Svensson", "address1": "Storgatan 1", "postcode": "11122",
-            "city": "Stockholm", "country_code": "SE", "email": "anna@example.com",
+            "name": "Anna Svensson",
+            "address1": "Storgatan 1",
+            "postcode": "11122",
+            "city": "Stockholm",
+            "country_code": "SE",
+            "email": "anna@example.com",
         },
         "currency": "SEK",
-    }  # fmt: skip
+    }
     body.update(changes)
     return body

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
-
 from decimal import Decimal
+from typing import ClassVar
 
 import msgspec
 
@@ -20,9 +19,7 @@ _MAX_QUANTITY = Decimal(1_000_000)
 _MAX_MONEY = Decimal(100_000_000)
 
 
-def _check_range(
-    value: Decimal | None, field: str, *, low: Decimal, high: Decimal, open_low: bool = False
-) -> None:
+def _check_range(value: Decimal | None, field: str, *, low: Decimal, high: Decimal, open_low: bool = False) -> None:
     """Decimals carry no msgspec constraints, so their ranges are checked here."""
     if value is None:
         return

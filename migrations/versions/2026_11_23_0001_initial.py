@@ -23,7 +23,8 @@ def upgrade() -> None:
                           CONSTRAINT sources_name_format CHECK (name ~ '^[a-z0-9][a-z0-9_-]{0,62}$'),
         kind              text NOT NULL,
         suffix            text NOT NULL CONSTRAINT sources_suffix_format CHECK (suffix ~ '^[A-Z0-9]{1,10}$'),
-        order_type        text NOT NULL CONSTRAINT sources_order_type_format CHECK (order_type ~ '^[A-Za-z0-9_-]{1,20}$'),
+        order_type        text NOT NULL
+                          CONSTRAINT sources_order_type_format CHECK (order_type ~ '^[A-Za-z0-9_-]{1,20}$'),
         is_article_master boolean NOT NULL DEFAULT false,
         enabled           boolean NOT NULL DEFAULT true,
         settings          jsonb NOT NULL DEFAULT '{}'::jsonb,

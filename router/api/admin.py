@@ -33,10 +33,17 @@ class DeadLetterController(Controller):
         rows = await rt.outbox.dead_letters(before=before, limit=limit)
         items = [
             DeadLetterOut(
-                id=r["id"], lane=r["lane"], kind=r["kind"], attempts=r["attempts"], last_error=r["last_error"],
-                created_at=r["created_at"], failed_at=r["finished_at"], source=r["source_name"],
-                source_order_number=r["source_order_number"], wms_order_number=r["wms_order_number"],
-            )  # fmt: skip
+                id=r["id"],
+                lane=r["lane"],
+                kind=r["kind"],
+                attempts=r["attempts"],
+                last_error=r["last_error"],
+                created_at=r["created_at"],
+                failed_at=r["finished_at"],
+                source=r["source_name"],
+                source_order_number=r["source_order_number"],
+                wms_order_number=r["wms_order_number"],
+            )
             for r in rows
         ]
         return Page(items=items, next_before=rows[-1]["id"] if len(rows) == limit else None)
@@ -61,6 +68,7 @@ class InboxController(Controller):
         request: Request[Any, Any, Any],
         rt: Rt,
         source: FromPath[str],
+        *,
         state_filter: Annotated[str | None, QueryParameter(name="state", max_length=20)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         before: Annotated[int | None, QueryParameter(ge=1)] = None,
@@ -70,30 +78,43 @@ class InboxController(Controller):
         rows = await rt.inbox.list(source_id=owner.id, state=state_filter, before=before, limit=limit)
         items = [
             InboxOut(
-                id=r["id"], channel=r["channel"], received_at=r["received_at"], state=r["state"],
-                error=r["error"], size=r["size"],
-            )  # fmt: skip
+                id=r["id"],
+                channel=r["channel"],
+                received_at=r["received_at"],
+                state=r["state"],
+                error=r["error"],
+                size=r["size"],
+            )
             for r in rows
         ]
         return Page(items=items, next_before=rows[-1]["id"] if len(rows) == limit else None)
 
     @get("/{inbox_id:int}/body", summary="The raw payload exactly as received")
-    async def body(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], inbox_id: FromPath[int]) -> Response[bytes]:
+    async def body(
+        self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], inbox_id: FromPath[int]
+    ) -> Response[bytes]:
         """The stored bytes."""
         owner = await require_source(request, rt, source)
         row = await rt.inbox.get(inbox_id, source_id=owner.id)
         return Response(bytes(row["body"]), media_type="application/octet-stream")
 
     @post("/{inbox_id:int}/replay", status_code=202, summary="Process a rejected payload again (admin)")
-    async def replay(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], inbox_id: FromPath[int]) -> OrderAccepted:
+    async def replay(
+        self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], inbox_id: FromPath[int]
+    ) -> OrderAccepted:
         """Run a stored payload through its connector again, e.g. after the source's settings were fixed."""
         await require_admin(request, rt)
         owner = await rt.sources.get(source)
         row = await rt.inbox.get(inbox_id, source_id=owner.id)
         if row["state"] not in {"rejected", "received"}:
             raise NotReplayable(f"payload {inbox_id} is {row['state']}; only rejected payloads are replayed")
-        result = await rt.ingestor.process(owner, inbox_id=inbox_id, headers=dict(row["headers"]), body=bytes(row["body"]))
+        result = await rt.ingestor.process(
+            owner, inbox_id=inbox_id, headers=dict(row["headers"]), body=bytes(row["body"])
+        )
         return OrderAccepted(
-            outcome=result.outcome, source_order_number=result.source_order_number,
-            wms_order_number=result.wms_order_number, revision=result.revision, inbox_id=inbox_id,
-        )  # fmt: skip
+            outcome=result.outcome,
+            source_order_number=result.source_order_number,
+            wms_order_number=result.wms_order_number,
+            revision=result.revision,
+            inbox_id=inbox_id,
+        )

@@ -25,8 +25,14 @@ def create_app(rt: Runtime) -> Litestar:
 
     return Litestar(
         route_handlers=[
-            SourceController, OrderController, DeadLetterController, InboxController, healthz, readyz, metrics,
-        ],  # fmt: skip
+            SourceController,
+            OrderController,
+            DeadLetterController,
+            InboxController,
+            healthz,
+            readyz,
+            metrics,
+        ],
         dependencies={"rt": Provide(provide_runtime, sync_to_thread=False)},
         exception_handlers=exception_handlers,
         openapi_config=OpenAPIConfig(title="Order router", version=__version__, path="/schema"),

@@ -47,9 +47,12 @@ class OrderController(Controller):
         metrics.INBOX_PAYLOADS.labels(owner.name, "accepted").inc()
         metrics.ORDERS_INGESTED.labels(owner.name, result.outcome).inc()
         return OrderAccepted(
-            outcome=result.outcome, source_order_number=result.source_order_number, wms_order_number=result.wms_order_number,
-            revision=result.revision, inbox_id=result.inbox_id,
-        )  # fmt: skip
+            outcome=result.outcome,
+            source_order_number=result.source_order_number,
+            wms_order_number=result.wms_order_number,
+            revision=result.revision,
+            inbox_id=result.inbox_id,
+        )
 
     @get("/", summary="This source's orders, newest first")
     async def list_orders(
@@ -57,6 +60,7 @@ class OrderController(Controller):
         request: Request[Any, Any, Any],
         rt: Rt,
         source: FromPath[str],
+        *,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         before: Annotated[int | None, QueryParameter(ge=1, description="cursor from next_before")] = None,
         state_filter: Annotated[str | None, QueryParameter(name="state", max_length=20)] = None,
@@ -68,7 +72,9 @@ class OrderController(Controller):
         return Page(items=items, next_before=rows[-1]["id"] if len(rows) == limit else None)
 
     @get("/{number:str}", summary="One order by the source's number or its WMS number")
-    async def read(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], number: FromPath[str]) -> OrderOut:
+    async def read(
+        self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], number: FromPath[str]
+    ) -> OrderOut:
         """An order of this source; another source's order is 404."""
         owner = await require_source(request, rt, source)
         return OrderOut.of(await rt.orders.get_for_source(owner.id, number))

@@ -7,6 +7,7 @@ from typing import Any
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
 
 from router.errors import InputError, RouterError
 
@@ -54,11 +55,11 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """A bug: logged with its traceback, answered without internals."""
-    log.exception("request.crashed", path=request.url.path, error_type=type(exc).__name__)
+    log.error("request.crashed", path=request.url.path, error_type=type(exc).__name__, exc_info=exc)
     return problem(500, "internal_error", "the router failed; the error is logged", instance=request.url.path)
 
 
-exception_handlers: dict[type[Exception], Any] = {
+exception_handlers: ExceptionHandlersMap = {
     RouterError: router_error,
     HTTPException: http_error,
     Exception: internal_error,

@@ -56,10 +56,16 @@ class SourceOut(msgspec.Struct, frozen=True, kw_only=True):
     def of(cls, source: Source) -> SourceOut:
         """From the domain Source."""
         return cls(
-            name=source.name, kind=source.kind, suffix=source.suffix, order_type=source.order_type,
-            is_article_master=source.is_article_master, enabled=source.enabled, settings=source.settings,
-            has_credentials=source.has_credentials, created_at=source.created_at,
-        )  # fmt: skip
+            name=source.name,
+            kind=source.kind,
+            suffix=source.suffix,
+            order_type=source.order_type,
+            is_article_master=source.is_article_master,
+            enabled=source.enabled,
+            settings=source.settings,
+            has_credentials=source.has_credentials,
+            created_at=source.created_at,
+        )
 
 
 class SourceCreated(msgspec.Struct, frozen=True, kw_only=True):
@@ -100,12 +106,20 @@ class OrderOut(msgspec.Struct, frozen=True, kw_only=True):
     def of(cls, row: Any) -> OrderOut:
         """From an orders row joined with its source name."""
         return cls(
-            source=row["source_name"], source_order_number=row["source_order_number"],
-            wms_order_number=row["wms_order_number"], order_type=row["order_type"], state=row["state"],
-            revision=row["revision"], wms_order_id=row["wms_order_id"], wms_status=row["wms_status"],
-            attempts=row["attempts"], last_error=row["last_error"], created_at=row["created_at"],
-            updated_at=row["updated_at"], placed_at=row["placed_at"],
-        )  # fmt: skip
+            source=row["source_name"],
+            source_order_number=row["source_order_number"],
+            wms_order_number=row["wms_order_number"],
+            order_type=row["order_type"],
+            state=row["state"],
+            revision=row["revision"],
+            wms_order_id=row["wms_order_id"],
+            wms_status=row["wms_status"],
+            attempts=row["attempts"],
+            last_error=row["last_error"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            placed_at=row["placed_at"],
+        )
 
 
 class Page(msgspec.Struct, frozen=True, kw_only=True):

@@ -37,10 +37,14 @@ class SourceController(Controller):
         connector_class(data.kind)
         _check_settings(data.settings)
         source, key = await rt.sources.create(
-            name=data.name, kind=data.kind, suffix=normalize_suffix(data.suffix),
-            order_type=data.order_type, is_article_master=data.is_article_master,
-            settings=data.settings, credentials=data.credentials,
-        )  # fmt: skip
+            name=data.name,
+            kind=data.kind,
+            suffix=normalize_suffix(data.suffix),
+            order_type=data.order_type,
+            is_article_master=data.is_article_master,
+            settings=data.settings,
+            credentials=data.credentials,
+        )
         return SourceCreated(source=SourceOut.of(source), api_key=str(key))
 
     @get("/", summary="List sources")
@@ -56,7 +60,9 @@ class SourceController(Controller):
         return SourceOut.of(await rt.sources.get(source))
 
     @patch("/{source:str}", summary="Change a source (absent fields stay)")
-    async def change(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], data: JSONBody[SourcePatch]) -> SourceOut:
+    async def change(
+        self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], data: JSONBody[SourcePatch]
+    ) -> SourceOut:
         """Change a source; the suffix is fixed once it has orders."""
         await require_admin(request, rt)
         if data.kind is not msgspec.UNSET:
@@ -65,9 +71,14 @@ class SourceController(Controller):
             _check_settings(data.settings)
         suffix = data.suffix if data.suffix is msgspec.UNSET else normalize_suffix(data.suffix)
         changes = SourceChanges(
-            kind=data.kind, suffix=suffix, order_type=data.order_type, is_article_master=data.is_article_master,
-            settings=data.settings, credentials=data.credentials, enabled=data.enabled,
-        )  # fmt: skip
+            kind=data.kind,
+            suffix=suffix,
+            order_type=data.order_type,
+            is_article_master=data.is_article_master,
+            settings=data.settings,
+            credentials=data.credentials,
+            enabled=data.enabled,
+        )
         return SourceOut.of(await rt.sources.change(source, changes))
 
     @delete("/{source:str}", status_code=200, summary="Disable a source (its orders and history stay)")

@@ -9,7 +9,10 @@ from typing import LiteralString, cast
 
 __all__ = ["load_queries", "queries"]
 
-_BLOCK = re.compile(r"^-- (?P<name>[a-z0-9_]+) --\n(?:-- (?P<doc>[^\n]*)\n)?(?P<sql>.*?)(?=^-- [a-z0-9_]+ --$|\Z)", re.M | re.S)
+_BLOCK = re.compile(
+    r"^-- (?P<name>[a-z0-9_]+) --\n(?:-- (?P<doc>[^\n]*)\n)?(?P<sql>.*?)(?=^-- [a-z0-9_]+ --$|\Z)",
+    re.MULTILINE | re.DOTALL,
+)
 
 
 def load_queries() -> types.MappingProxyType[str, LiteralString]:

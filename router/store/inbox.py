@@ -62,7 +62,5 @@ class InboxStore:
     ) -> list[asyncpg.Record]:
         """Stored payloads, newest first."""
         with wrap_db_errors():
-            rows: list[asyncpg.Record] = await self.pool.fetch(
-                queries["list_inbox"], source_id, state, before, limit
-            )
+            rows: list[asyncpg.Record] = await self.pool.fetch(queries["list_inbox"], source_id, state, before, limit)
         return rows

@@ -29,7 +29,7 @@ class SourceChanges(msgspec.Struct, frozen=True, kw_only=True):
     order_type: str | msgspec.UnsetType = msgspec.UNSET
     is_article_master: bool | msgspec.UnsetType = msgspec.UNSET
     settings: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
-    credentials: dict[str, Any] | None | msgspec.UnsetType = msgspec.UNSET
+    credentials: dict[str, Any] | msgspec.UnsetType | None = msgspec.UNSET
     enabled: bool | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -79,9 +79,16 @@ class SourceStore:
             with wrap_db_errors():
                 row = await self.pool.fetchrow(
                     queries["insert_source"],
-                    name, kind, suffix, order_type, is_article_master, settings, sealed,
-                    key.key_id, hash_secret(key.secret),
-                )  # fmt: skip
+                    name,
+                    kind,
+                    suffix,
+                    order_type,
+                    is_article_master,
+                    settings,
+                    sealed,
+                    key.key_id,
+                    hash_secret(key.secret),
+                )
         except UniqueViolation as exc:
             raise _translate(exc) from exc
         return to_source(row), key
@@ -148,10 +155,15 @@ class SourceStore:
 
                 updated = await conn.fetchrow(
                     queries["update_source"],
-                    row["id"], pick(changes.kind, "kind"), suffix, pick(changes.order_type, "order_type"),
-                    pick(changes.is_article_master, "is_article_master"), pick(changes.settings, "settings"),
-                    sealed, pick(changes.enabled, "enabled"),
-                )  # fmt: skip
+                    row["id"],
+                    pick(changes.kind, "kind"),
+                    suffix,
+                    pick(changes.order_type, "order_type"),
+                    pick(changes.is_article_master, "is_article_master"),
+                    pick(changes.settings, "settings"),
+                    sealed,
+                    pick(changes.enabled, "enabled"),
+                )
         except UniqueViolation as exc:
             raise _translate(exc) from exc
         return to_source(updated)

@@ -100,7 +100,7 @@ class WmsClient:
         username: str,
         password: str,
         goods_owner_code: str,
-        timeout: float = 10.0,  # noqa: ASYNC109 - configures the HTTP client; bounds no await here
+        timeout: float = 10.0,
         strict_xml: bool = False,
     ) -> WmsClient:
         """Load the project's WSDL from the package and bind its `ServiceSoap` port to `url`."""
@@ -267,9 +267,7 @@ class WmsClient:
     ) -> list[WmsStockLine]:
         """Stock per article (GetInventoryByQuery), optionally only some or only recently changed."""
         query = mapping.inventory_query(article_numbers=article_numbers, changed_since=changed_since)
-        return mapping.stock_lines_from_result(
-            await self._read("GetInventoryByQuery", GetInventoryQuery=query)
-        )
+        return mapping.stock_lines_from_result(await self._read("GetInventoryByQuery", GetInventoryQuery=query))
 
     async def process_article(self, article: WmsArticle) -> int:
         """Create or update one article keyed on its number (ProcessArticle); returns ArticleDefId."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal  # noqa: TC003 - msgspec resolves Struct annotations at runtime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -219,9 +219,7 @@ def order_filters(
     return filters
 
 
-def update_order_lines(
-    wms_order_number: str, reported: Mapping[str, Decimal], *, order_id: int = 0
-) -> dict[str, Any]:
+def update_order_lines(wms_order_number: str, reported: Mapping[str, Decimal], *, order_id: int = 0) -> dict[str, Any]:
     """Build the `UpdateOrderLines` argument that sets `ReportedNumberOfItems` per line (by line code)."""
     return {
         "UpdateOrderIdentification": {
@@ -245,9 +243,7 @@ def update_order_lines(
     }
 
 
-def inventory_query(
-    *, article_numbers: Sequence[str] = (), changed_since: dt.datetime | None = None
-) -> dict[str, Any]:
+def inventory_query(*, article_numbers: Sequence[str] = (), changed_since: dt.datetime | None = None) -> dict[str, Any]:
     """Build the `GetInventoryQuery` argument of GetInventoryByQuery."""
     return {
         "ArticleNumbersToGet": {"string": list(article_numbers)} if article_numbers else None,

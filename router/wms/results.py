@@ -76,9 +76,7 @@ def order_status(order: Any) -> WmsOrderStatus:
         status_text=_text(_field(info, "OrderStatusText")),
         order_type=_text(_field(info, "OrderTypeCode")),
         way_bill=_text(_field(info, "WayBill")),
-        lines=tuple(
-            order_line_status(line) for line in _items(_field(order, "PickedOrderLines"), "PickedOrderLine")
-        ),
+        lines=tuple(order_line_status(line) for line in _items(_field(order, "PickedOrderLines"), "PickedOrderLine")),
     )
 
 

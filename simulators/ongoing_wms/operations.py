@@ -81,18 +81,14 @@ class Operations:
         handler = self._handlers.get(operation)
         if handler is None:
             message = f"Server did not recognize the value of HTTP Header SOAPAction: {operation}."
-            return Outcome(
-                status=500, body=fault("Client", message), committed=False, outcome="unknown operation"
-            )
+            return Outcome(status=500, body=fault("Client", message), committed=False, outcome="unknown operation")
         login: dict[str, object] = {"user": text(el, "UserName"), "goods_owner": text(el, "GoodsOwnerCode")}
         if not self._logged_in(el):
             return self._bad_login(operation, login)
         try:
             outcome = handler(el)
         except SoapRequestError as exc:
-            return Outcome(
-                status=500, body=fault("Client", str(exc)), committed=False, outcome=f"bad request: {exc}"
-            )
+            return Outcome(status=500, body=fault("Client", str(exc)), committed=False, outcome=f"bad request: {exc}")
         return Outcome(
             status=outcome.status,
             body=outcome.body,
@@ -143,12 +139,8 @@ class Operations:
             service_point_code=text(info, "OrderServicePointCode"),
             freight_price=decimal(info, "FreightPrice"),
             delivery_date=datetime(info, "DeliveryDate"),
-            consignee=_consignee(customer, child(info, "OrderNotification"))
-            if customer is not None
-            else None,
-            lines=None
-            if lines_el is None
-            else tuple(_line(c) for c in children(lines_el, "CustomerOrderLine")),
+            consignee=_consignee(customer, child(info, "OrderNotification")) if customer is not None else None,
+            lines=None if lines_el is None else tuple(_line(c) for c in children(lines_el, "CustomerOrderLine")),
         )
         result = self.state.process_order(request)
         fields: dict[str, object] = {
@@ -176,9 +168,7 @@ class Operations:
         )
         orders = self.state.query_orders(query)
         articles = {a.number: a for a in self.state.articles()}
-        body = responses.orders_result(
-            orders, articles, self.credentials.goods_owner_code, self.goods_owner_id
-        )
+        body = responses.orders_result(orders, articles, self.credentials.goods_owner_code, self.goods_owner_id)
         fields: dict[str, object] = {
             "numbers": list(query.numbers or ()),
             "ids": list(query.ids or ()),

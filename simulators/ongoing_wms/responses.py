@@ -182,9 +182,7 @@ def _line(w: Writer, order: Order, line: Line, articles: dict[str, Article]) -> 
     p.nil("ReportedReturnedNumberOfItems", None)  # newer than the 2017 WSDL
 
 
-def orders_result(
-    orders: list[Order], articles: dict[str, Article], goods_owner: str, goods_owner_id: int
-) -> bytes:
+def orders_result(orders: list[Order], articles: dict[str, Article], goods_owner: str, goods_owner_id: int) -> bytes:
     """GetOrdersByQuery → GetOrdersResult; no match is an empty `<Orders/>`, not a fault."""
     root, w = envelope("GetOrdersByQuery")
     listing = w.node("Orders")

@@ -58,9 +58,7 @@ class OngoingWmsSimulator:
         self.warehouse = warehouse
         credentials = Credentials(username=username, password=password, goods_owner_code=goods_owner_code)
         operations = Operations(self.state, credentials, goods_owner_id=goods_owner_id)
-        self.app = SimulatorApp(
-            state=self.state, faults=self.faults, operations=operations, warehouse=warehouse
-        )
+        self.app = SimulatorApp(state=self.state, faults=self.faults, operations=operations, warehouse=warehouse)
         self._server = ServerThread(self.app, port=port, name=f"ongoing-wms-{warehouse}")
 
     # --- lifecycle --------------------------------------------------------------------------------

@@ -183,15 +183,11 @@ class WmsState:
         with self._changed:
             order = self._find(number) if number else self._orders.get(order_id or -1)
             if order is None:
-                return WriteResult(
-                    success=False, number=number, error=f"Order {number or order_id} not found"
-                )
+                return WriteResult(success=False, number=number, error=f"Order {number or order_id} not found")
             lines = {line.code: line for line in order.lines}
             for code, quantity in reported:
                 if code not in lines:
-                    return WriteResult(
-                        success=False, order_id=order.order_id, error=f"Order line {code} not found"
-                    )
+                    return WriteResult(success=False, order_id=order.order_id, error=f"Order line {code} not found")
                 lines[code] = replace(lines[code], reported=quantity)
             self._put(replace(order, lines=tuple(lines.values())))
             return WriteResult(success=True, number=order.number, order_id=order.order_id)
@@ -231,9 +227,7 @@ class WmsState:
         """ProcessArticle CreateOrUpdate keyed on ArticleNumber; unset fields keep their value."""
         with self._changed:
             if request.identification != "ArticleNumber" or not request.number:
-                return WriteResult(
-                    success=False, error="ArticleIdentification ArticleNumber with a number is required"
-                )
+                return WriteResult(success=False, error="ArticleIdentification ArticleNumber with a number is required")
             current = self._articles.get(request.number)
             if current is None:
                 current = Article(system_id=self._next_article_id, number=request.number)
@@ -298,8 +292,7 @@ class WmsState:
             return None
         if existing.status >= self.rules.update_threshold:
             raise _RejectedError(
-                f"Order {existing.number} cannot be updated: "
-                f"it has status {existing.status} {existing.status_text}"
+                f"Order {existing.number} cannot be updated: it has status {existing.status} {existing.status_text}"
             )
         return existing
 
@@ -307,9 +300,7 @@ class WmsState:
         if not self.rules.require_known_articles:
             return
         unknown = [
-            line.article_number or "(none)"
-            for line in request.lines or ()
-            if line.article_number not in self._articles
+            line.article_number or "(none)" for line in request.lines or () if line.article_number not in self._articles
         ]
         if unknown:
             raise _RejectedError(f"Article {', '.join(unknown)} does not exist for this goods owner")
@@ -321,8 +312,7 @@ class WmsState:
             return existing
         if existing.status >= self.rules.update_threshold:
             raise _RejectedError(
-                f"Order {existing.number} cannot be cancelled: "
-                f"it has status {existing.status} {existing.status_text}"
+                f"Order {existing.number} cannot be cancelled: it has status {existing.status} {existing.status_text}"
             )
         return self._put(replace(existing, status=CANCELLED))
 

@@ -39,7 +39,7 @@ class RouterProcess:
 
     def start(self) -> RouterProcess:
         with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            self.proc = subprocess.Popen(
                 [sys.executable, "-m", "router", "serve"], env=self.env, stdout=out, stderr=subprocess.STDOUT
             )
         return self

@@ -68,7 +68,9 @@ async def test_sigkill_mid_dispatch_then_restart_loses_and_duplicates_nothing(
     assert order_one["wms_order_id"] == wms.order("1-SE").order_id  # type: ignore[union-attr]
 
 
-async def test_two_processes_at_once_each_order_exactly_once(spawn: Any, healthy: Any, wms: OngoingWmsSimulator) -> None:
+async def test_two_processes_at_once_each_order_exactly_once(
+    spawn: Any, healthy: Any, wms: OngoingWmsSimulator
+) -> None:
     wms.faults.latency = 0.005
     a, b = spawn(), spawn()
     await healthy(a)

@@ -114,9 +114,7 @@ def test_namespace_and_schema_form(ours: Wsdl, real: Wsdl) -> None:
 
 
 def test_operations_messages_and_binding(ours: Wsdl, real: Wsdl) -> None:
-    port_ops = {
-        op.get("name") for op in ours.root.findall("wsdl:portType[@name='ServiceSoap']/wsdl:operation", NS)
-    }
+    port_ops = {op.get("name") for op in ours.root.findall("wsdl:portType[@name='ServiceSoap']/wsdl:operation", NS)}
     assert port_ops == OPERATIONS
     real_messages = {m.get("name"): m for m in real.root.findall("wsdl:message", NS)}
     for message in ours.root.findall("wsdl:message", NS):
@@ -128,9 +126,7 @@ def test_operations_messages_and_binding(ours: Wsdl, real: Wsdl) -> None:
         ]
         assert ours_parts == real_parts, name
     for op in ours.root.findall("wsdl:portType/wsdl:operation", NS):
-        real_op = real.root.find(
-            f"wsdl:portType[@name='ServiceSoap']/wsdl:operation[@name='{op.get('name')}']", NS
-        )
+        real_op = real.root.find(f"wsdl:portType[@name='ServiceSoap']/wsdl:operation[@name='{op.get('name')}']", NS)
         assert real_op is not None
         for direction in ("input", "output"):
             mine = op.find(f"wsdl:{direction}", NS)

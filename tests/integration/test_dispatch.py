@@ -24,9 +24,13 @@ def wms() -> Iterator[OngoingWmsSimulator]:
 
 def wms_settings(sim: OngoingWmsSimulator, **changes: Any) -> WmsSettings:
     fields: dict[str, Any] = {
-        "url": sim.url, "username": USER, "password": PASSWORD, "goods_owner_code": GOODS_OWNER,
-        "timeout": 2.0, "strict_xml": True,
-    }  # fmt: skip
+        "url": sim.url,
+        "username": USER,
+        "password": PASSWORD,
+        "goods_owner_code": GOODS_OWNER,
+        "timeout": 2.0,
+        "strict_xml": True,
+    }
     fields.update(changes)
     return WmsSettings(**fields)
 
@@ -53,7 +57,9 @@ async def wait_in_wms(router: Any, key: str, source: str, number: str) -> dict[s
         return await eventually(placed, what=f"order {number} of {source} to leave the queue")
 
 
-async def test_three_sources_same_number_become_three_suffixed_orders(routed: Any, wms: OngoingWmsSimulator, make_order: Any) -> None:
+async def test_three_sources_same_number_become_three_suffixed_orders(
+    routed: Any, wms: OngoingWmsSimulator, make_order: Any
+) -> None:
     keys = {
         "se": await routed.add_source("se", "SE", "B2C"),
         "eu": await routed.add_source("eu", "EU", "B2C"),
@@ -67,7 +73,7 @@ async def test_three_sources_same_number_become_three_suffixed_orders(routed: An
     held = {o.number: o for o in wms.orders()}
     assert set(held) == {"5178-SE", "5178-EU", "5178-ERP"}
     assert {n: o.order_type for n, o in held.items()} == {"5178-SE": "B2C", "5178-EU": "B2C", "5178-ERP": "B2B"}
-    for name, status in statuses.items():
+    for status in statuses.values():
         assert status["state"] == "in_wms"
         assert status["wms_order_id"] == held[status["wms_order_number"]].order_id
     order = held["5178-SE"]
@@ -82,7 +88,9 @@ async def push(router: Any, key: str, source: str, body: dict[str, Any]) -> None
     assert response.status_code == 202, response.text
 
 
-async def test_wms_500s_are_retried_until_the_order_is_in(routed: Any, wms: OngoingWmsSimulator, make_order: Any) -> None:
+async def test_wms_500s_are_retried_until_the_order_is_in(
+    routed: Any, wms: OngoingWmsSimulator, make_order: Any
+) -> None:
     key = await routed.add_source("se", "SE")
     wms.faults.fail_next(3, status=500, operation="ProcessOrder")
     await push(routed, key, "se", make_order("1"))
@@ -93,7 +101,9 @@ async def test_wms_500s_are_retried_until_the_order_is_in(routed: Any, wms: Ongo
     assert [r.committed for r in process_orders(wms, "1-SE")] == [False, False, False, True]
 
 
-async def test_commit_then_timeout_is_read_back_not_posted_again(routed: Any, wms: OngoingWmsSimulator, make_order: Any) -> None:
+async def test_commit_then_timeout_is_read_back_not_posted_again(
+    routed: Any, wms: OngoingWmsSimulator, make_order: Any
+) -> None:
     key = await routed.add_source("se", "SE")
     wms.faults.commit_then_timeout(1, delay=4.0, operation="ProcessOrder")  # router's timeout is 2 s
     await push(routed, key, "se", make_order("2"))
@@ -101,13 +111,16 @@ async def test_commit_then_timeout_is_read_back_not_posted_again(routed: Any, wm
 
     assert [o.number for o in wms.orders()] == ["2-SE"]
     posts = process_orders(wms, "2-SE")
-    assert len(posts) == 1 and posts[0].committed  # never posted twice
+    assert len(posts) == 1  # never posted twice
+    assert posts[0].committed
     reads = [r for r in wms.requests if r.operation == "GetOrdersByQuery" and r.at > posts[0].at]
     assert reads, "the retry must ask the WMS before posting again"
     assert status["wms_order_id"] == wms.order("2-SE").order_id  # type: ignore[union-attr]
 
 
-async def test_a_dropped_connection_is_read_back_then_posted(routed: Any, wms: OngoingWmsSimulator, make_order: Any) -> None:
+async def test_a_dropped_connection_is_read_back_then_posted(
+    routed: Any, wms: OngoingWmsSimulator, make_order: Any
+) -> None:
     key = await routed.add_source("se", "SE")
     wms.faults.drop_next(1, operation="ProcessOrder")
     await push(routed, key, "se", make_order("3"))
@@ -147,7 +160,9 @@ async def client_state(client: Any, number: str, state: str) -> bool:
     return bool((await client.get(f"/api/sources/se/orders/{number}")).json()["state"] == state)
 
 
-async def test_transient_faults_end_in_a_dead_letter_after_the_bound(db_dsn: str, wms: OngoingWmsSimulator, make_order: Any) -> None:
+async def test_transient_faults_end_in_a_dead_letter_after_the_bound(
+    db_dsn: str, wms: OngoingWmsSimulator, make_order: Any
+) -> None:
     wms.faults.fail_next(50, status=503, operation="ProcessOrder")
     async with running_router(make_settings(db_dsn, wms=wms_settings(wms), max_attempts=3)) as r:
         key = await r.add_source("se", "SE")

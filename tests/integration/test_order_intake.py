@@ -53,7 +53,10 @@ async def test_a_changed_order_before_dispatch_replaces_it(router: Any, make_ord
 BAD = [
     ({"ship_to": "Storgatan 1, 11122 Stockholm"}, "ship_to"),
     ({"ship_to": {"name": "A", "address1": "S 1", "postcode": "1", "country_code": "SE"}}, "ship_to.city"),
-    ({"ship_to": {"name": "A", "address1": "S 1", "postcode": "1", "city": "S", "country_code": "ZZ"}}, "ship_to.country_code"),
+    (
+        {"ship_to": {"name": "A", "address1": "S 1", "postcode": "1", "city": "S", "country_code": "ZZ"}},
+        "ship_to.country_code",
+    ),
     ({"lines": [{"article_number": "", "quantity": 1}]}, "lines[0].article_number"),
     ({"lines": [{"article_number": "AB%1", "quantity": 1}]}, "lines[0].article_number"),
     ({"lines": [{"article_number": "AB\\1", "quantity": 1}]}, "lines[0].article_number"),
@@ -64,12 +67,16 @@ BAD = [
 ]
 
 
-async def test_bad_input_is_422_naming_the_field_and_kept_as_rejected(router: Any, make_order: Any, db: asyncpg.Pool) -> None:
+async def test_bad_input_is_422_naming_the_field_and_kept_as_rejected(
+    router: Any, make_order: Any, db: asyncpg.Pool
+) -> None:
     key = await router.add_source("se", "SE")
     async with router.client(key) as client:
         for changes, field in BAD:
             body = json.dumps(make_order(**changes)).encode()
-            response = await client.post("/api/sources/se/orders", content=body, headers={"content-type": "application/json"})
+            response = await client.post(
+                "/api/sources/se/orders", content=body, headers={"content-type": "application/json"}
+            )
             assert response.status_code == 422, (field, response.text)
             assert response.headers["content-type"].startswith("application/problem+json")
             problem = response.json()
@@ -88,7 +95,9 @@ async def test_bad_input_is_422_naming_the_field_and_kept_as_rejected(router: An
     assert await db.fetchval("SELECT count(*) FROM orders") == 0
 
 
-async def test_a_rejected_payload_is_replayable_after_the_cause_is_fixed(router: Any, make_order: Any, db: asyncpg.Pool) -> None:
+async def test_a_rejected_payload_is_replayable_after_the_cause_is_fixed(
+    router: Any, make_order: Any, db: asyncpg.Pool
+) -> None:
     key = await router.add_source("erp", "ERP", "B2B")
     async with router.client(key) as client:
         response = await client.post("/api/sources/erp/orders", json=make_order(order_type="B2C"))
@@ -134,7 +143,9 @@ async def test_order_list_pages_newest_first(router: Any, make_order: Any) -> No
         for n in range(5):
             await client.post("/api/sources/se/orders", json=make_order(f"10{n}"))
         first = (await client.get("/api/sources/se/orders", params={"limit": 2})).json()
-        second = (await client.get("/api/sources/se/orders", params={"limit": 2, "before": first["next_before"]})).json()
+        second = (
+            await client.get("/api/sources/se/orders", params={"limit": 2, "before": first["next_before"]})
+        ).json()
         bad = await client.get("/api/sources/se/orders", params={"limit": 0})
     assert [o["source_order_number"] for o in first["items"]] == ["104", "103"]
     assert [o["source_order_number"] for o in second["items"]] == ["102", "101"]

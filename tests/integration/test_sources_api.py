@@ -10,7 +10,13 @@ SECRET = "s3cr3t-upstream-password"
 async def test_register_returns_the_key_once_and_never_the_credentials(router: Any, db: asyncpg.Pool) -> None:
     response = await router.admin.post(
         "/api/sources",
-        json={"name": "se", "kind": "generic", "suffix": "se", "order_type": "B2C", "credentials": {"password": SECRET}},
+        json={
+            "name": "se",
+            "kind": "generic",
+            "suffix": "se",
+            "order_type": "B2C",
+            "credentials": {"password": SECRET},
+        },
     )
     assert response.status_code == 201
     created = response.json()
@@ -49,7 +55,16 @@ async def test_bad_fields_are_named(router: Any) -> None:
         ({"name": "x", "kind": "generic", "suffix": "ABCDEFGHIJK", "order_type": "B2C"}, "suffix"),
         ({"name": "x", "kind": "nope", "suffix": "X", "order_type": "B2C"}, "kind"),
         ({"name": "Not A Slug", "kind": "generic", "suffix": "X", "order_type": "B2C"}, "name"),
-        ({"name": "x", "kind": "generic", "suffix": "X", "order_type": "B2C", "settings": {"order_number_template": "{number}"}}, "settings.order_number_template"),
+        (
+            {
+                "name": "x",
+                "kind": "generic",
+                "suffix": "X",
+                "order_type": "B2C",
+                "settings": {"order_number_template": "{number}"},
+            },
+            "settings.order_number_template",
+        ),
         ({"name": "x", "kind": "generic", "suffix": "X"}, "order_type"),
     ]
     for body, field in cases:

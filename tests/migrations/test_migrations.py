@@ -19,7 +19,8 @@ SCHEMA_QUERY = """
 SELECT table_name || '.' || column_name || ':' || data_type || ':' || is_nullable
 FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'alembic_version'
 UNION ALL
-SELECT 'index ' || indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'alembic_version'
+SELECT 'index ' || indexname || ': ' || indexdef FROM pg_indexes
+WHERE schemaname = 'public' AND tablename <> 'alembic_version'
 UNION ALL
 SELECT 'constraint ' || conname || ': ' || pg_get_constraintdef(oid)
 FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conname <> 'alembic_version_pkc'

@@ -15,7 +15,13 @@ def order(**changes: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "order_number": "5178",
         "lines": [{"article_number": "A-1", "quantity": 2, "unit_price": "99.50"}],
-        "ship_to": {"name": "Anna", "address1": "Gatan 1", "postcode": "11122", "city": "Stockholm", "country_code": "SE"},
+        "ship_to": {
+            "name": "Anna",
+            "address1": "Gatan 1",
+            "postcode": "11122",
+            "city": "Stockholm",
+            "country_code": "SE",
+        },
     }
     base.update(changes)
     return base
@@ -41,14 +47,25 @@ def test_a_valid_order_becomes_canonical_with_line_ids() -> None:
     [
         (order(ship_to="Gatan 1, 11122 Stockholm, SE"), "ship_to"),
         (order(ship_to={"name": "A", "address1": "G", "postcode": "1", "country_code": "SE"}), "ship_to.city"),
-        (order(ship_to={"name": "A", "address1": "G", "postcode": "1", "city": "S", "country_code": "XX"}), "ship_to.country_code"),
+        (
+            order(ship_to={"name": "A", "address1": "G", "postcode": "1", "city": "S", "country_code": "XX"}),
+            "ship_to.country_code",
+        ),
         (order(lines=[{"article_number": "", "quantity": 1}]), "lines[0].article_number"),
         (order(lines=[{"article_number": "A_1", "quantity": 1}]), "lines[0].article_number"),
         (order(lines=[{"article_number": "A", "quantity": 0}]), "lines[0].quantity"),
         (order(lines=[{"article_number": "A", "quantity": -1}]), "lines[0].quantity"),
         (order(lines=[{"article_number": "A", "quantity": "NaN"}]), "lines[0].quantity"),
         (order(lines=[]), "lines"),
-        (order(lines=[{"article_number": "A", "quantity": 1, "line_id": "x"}, {"article_number": "B", "quantity": 1, "line_id": "x"}]), "lines[1].line_id"),
+        (
+            order(
+                lines=[
+                    {"article_number": "A", "quantity": 1, "line_id": "x"},
+                    {"article_number": "B", "quantity": 1, "line_id": "x"},
+                ]
+            ),
+            "lines[1].line_id",
+        ),
         (order(currency="kronor"), "currency"),
         ([], "body"),
     ],

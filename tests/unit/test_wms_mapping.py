@@ -92,9 +92,7 @@ def test_delivery_date_defaults_to_the_dotnet_minimum() -> None:
     [("C-42", "CustomerNumber"), (None, "FullNameAndAddress")],
 )
 def test_customer_is_split_and_identified(customer_number: str | None, identification: str) -> None:
-    customer = mapping.customer_order(routed(customer_number=customer_number, notify_by_email=True))[
-        "Customer"
-    ]
+    customer = mapping.customer_order(routed(customer_number=customer_number, notify_by_email=True))["Customer"]
 
     assert (customer["CustomerOperation"], customer["CustomerIdentification"]) == (
         "CreateOrUpdate",
@@ -109,9 +107,7 @@ def test_customer_is_split_and_identified(customer_number: str | None, identific
         "111 22",
         "Stockholm",
     ]
-    assert [
-        customer[k] for k in ("CountryCode", "CountryStateCode", "TelePhone", "MobilePhone", "Email")
-    ] == [
+    assert [customer[k] for k in ("CountryCode", "CountryStateCode", "TelePhone", "MobilePhone", "Email")] == [
         "SE",
         "AB",
         "+4681234",
@@ -174,9 +170,7 @@ def test_remove_sends_only_the_key_and_the_required_date() -> None:
 
 def test_order_filters_leave_unset_filters_nil() -> None:
     since = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
-    filters = mapping.order_filters(
-        numbers=["1-SE"], changed_since=since, status_from=300, only_lines_to_report=True
-    )
+    filters = mapping.order_filters(numbers=["1-SE"], changed_since=since, status_from=300, only_lines_to_report=True)
 
     assert filters["OrderNumbersToGet"] == {"string": ["1-SE"]}
     assert (filters["LastUpdatedFrom"], filters["OrderStatusFrom"], filters["OrderStatusTo"]) == (
@@ -203,9 +197,7 @@ def test_update_order_lines_reports_per_line_code() -> None:
 
 
 def test_article_definition_is_keyed_on_the_number() -> None:
-    art = mapping.article_definition(
-        mapping.WmsArticle(number="A9", name="Teapot", barcode="", is_obsolete=True)
-    )
+    art = mapping.article_definition(mapping.WmsArticle(number="A9", name="Teapot", barcode="", is_obsolete=True))
 
     assert (art["ArticleOperation"], art["ArticleIdentification"], art["ArticleNumber"]) == (
         "CreateOrUpdate",
@@ -250,8 +242,7 @@ def test_requests_build_against_the_projects_wsdl() -> None:
     first = messages[0]
     assert first.findtext(f".//{TNS}DeliveryDate") == "0001-01-01T00:00:00"
     assert (
-        first.find(f".//{TNS}SubOrderLineSpecification").get("{http://www.w3.org/2001/XMLSchema-instance}nil")
-        == "true"
+        first.find(f".//{TNS}SubOrderLineSpecification").get("{http://www.w3.org/2001/XMLSchema-instance}nil") == "true"
     )
     assert len(messages) == 6
     assert all(
@@ -334,9 +325,7 @@ def test_stock_line_prefers_the_decimal_count_and_keeps_sellable_optional() -> N
     )
     older = ns(Article=ns(ArticleNumber="A2", Name=None), NumberOfItems=7, AllocatedNumberOfItems=None)
 
-    lines = mapping.stock_lines_from_result(
-        ns(InventoryLines=ns(InventoryLine=[newer, older]), GoodsOwnerId=1)
-    )
+    lines = mapping.stock_lines_from_result(ns(InventoryLines=ns(InventoryLine=[newer, older]), GoodsOwnerId=1))
 
     assert [(s.article_number, s.article_name, s.on_hand, s.sellable, s.allocated) for s in lines] == [
         ("A1", "Mug", Decimal("4.5"), Decimal(-1), Decimal(2)),

@@ -36,9 +36,7 @@ def sim() -> Iterator[OngoingWmsSimulator]:
         yield simulator
 
 
-async def open_client(
-    sim: OngoingWmsSimulator, *, password: str = PASSWORD, http_timeout: float = 5.0
-) -> WmsClient:
+async def open_client(sim: OngoingWmsSimulator, *, password: str = PASSWORD, http_timeout: float = 5.0) -> WmsClient:
     return await WmsClient.open(
         url=sim.url,
         username=USER,

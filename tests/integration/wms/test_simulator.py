@@ -115,9 +115,7 @@ def test_process_order_accepts_nils_min_date_and_any_soapaction_form(
     assert sim.order("N-1") is not None
 
 
-def test_every_response_validates_against_the_wsdl_schema(
-    sim: OngoingWmsSimulator, schema: etree.XMLSchema
-) -> None:
+def test_every_response_validates_against_the_wsdl_schema(sim: OngoingWmsSimulator, schema: etree.XMLSchema) -> None:
     post(sim, envelope("ProcessOrder", NIL_ORDER))
     sim.pick("N-1")
     sim.ship("N-1", way_bill="WB-9")
@@ -192,9 +190,7 @@ def test_order_ids_and_status_filters_combine(sim: OngoingWmsSimulator) -> None:
     assert numbers(f"<OrderIdsToGet><int>{first.order_id}</int></OrderIdsToGet>") == ["N-1"]
     assert numbers("<OrderStatusFrom>300</OrderStatusFrom><OrderStatusTo xsi:nil='true'/>") == ["N-2"]
     assert (
-        numbers(
-            f"<OrderStatusFrom>300</OrderStatusFrom><OrderIdsToGet><int>{first.order_id}</int></OrderIdsToGet>"
-        )
+        numbers(f"<OrderStatusFrom>300</OrderStatusFrom><OrderIdsToGet><int>{first.order_id}</int></OrderIdsToGet>")
         == []
     )
     assert sim.order("N-2").lines[0].allocated == Decimal(2)  # type: ignore[union-attr]
@@ -259,9 +255,7 @@ def test_stop_releases_held_responses_at_once() -> None:
     simulator.add_article("A1", stock=1)
     simulator.faults.commit_then_timeout(delay=60)
     outcome: list[Any] = []
-    caller = threading.Thread(
-        target=lambda: outcome.append(post(simulator, envelope("ProcessOrder", NIL_ORDER)))
-    )
+    caller = threading.Thread(target=lambda: outcome.append(post(simulator, envelope("ProcessOrder", NIL_ORDER))))
     caller.start()
     simulator.wait_until(lambda: simulator.order("N-1"))
     started = time.monotonic()
@@ -286,15 +280,11 @@ async def test_concurrent_orders_get_unique_increasing_ids(
 
 def test_http_controls_drive_the_simulator(sim: OngoingWmsSimulator) -> None:
     base = f"{sim.base_url}/_sim"
-    assert (
-        httpx.post(f"{base}/articles", json={"number": "Z1", "name": "Zed", "stock": "3"}).status_code == 201
-    )
+    assert httpx.post(f"{base}/articles", json={"number": "Z1", "name": "Zed", "stock": "3"}).status_code == 201
     post(sim, envelope("ProcessOrder", NIL_ORDER.replace("<ArticleNumber>A1", "<ArticleNumber>Z1")))
 
     orders = httpx.get(f"{base}/orders").json()
-    assert [(o["number"], o["status"], o["lines"][0]["article_number"]) for o in orders] == [
-        ("N-1", 200, "Z1")
-    ]
+    assert [(o["number"], o["status"], o["lines"][0]["article_number"]) for o in orders] == [("N-1", 200, "Z1")]
     assert httpx.post(f"{base}/orders/N-1/status", json={"status": 300}).json()["status"] == 300
     assert httpx.post(f"{base}/orders/N-1/pick", json={}).json()["lines"][0]["picked"] == "2"
     assert httpx.post(f"{base}/orders/N-1/ship", json={"way_bill": "WB"}).json()["way_bill"] == "WB"

@@ -80,9 +80,7 @@ async def test_create_of_an_existing_number_is_fatal(
     assert len(sim.orders()) == 1
 
 
-async def test_remove_cancels_the_order(
-    client: WmsClient, sim: OngoingWmsSimulator, make_routed: MakeRouted
-) -> None:
+async def test_remove_cancels_the_order(client: WmsClient, sim: OngoingWmsSimulator, make_routed: MakeRouted) -> None:
     order_id = await client.process_order(make_routed("9-SE"))
 
     assert await client.cancel_order("9-SE") == order_id
@@ -341,9 +339,7 @@ async def test_reporting_an_unknown_line_is_fatal(client: WmsClient, make_routed
 # --- inventory and articles -------------------------------------------------------------------------
 
 
-async def test_sellable_drops_on_create_and_recovers_on_remove(
-    client: WmsClient, make_routed: MakeRouted
-) -> None:
+async def test_sellable_drops_on_create_and_recovers_on_remove(client: WmsClient, make_routed: MakeRouted) -> None:
     async def a1() -> tuple[Decimal | None, Decimal]:
         [line] = await client.get_inventory(article_numbers=["A1"])
         return line.sellable, line.on_hand
@@ -373,9 +369,7 @@ async def test_inventory_changed_since_returns_only_touched_articles(
 async def test_process_article_creates_an_orderable_article(
     client: WmsClient, sim: OngoingWmsSimulator, make_routed: MakeRouted
 ) -> None:
-    article_id = await client.process_article(
-        WmsArticle(number="NEW-1", name="Teapot", barcode="7350000000001")
-    )
+    article_id = await client.process_article(WmsArticle(number="NEW-1", name="Teapot", barcode="7350000000001"))
     again = await client.process_article(WmsArticle(number="NEW-1", name="Teapot XL"))
 
     assert again == article_id > 0
