@@ -13,6 +13,7 @@ import structlog
 __all__ = ["configure_logging", "redact"]
 
 _SECRET_KEYS = re.compile(r"(pass(word)?|secret|token|api_?key|authorization|credential|cookie)", re.IGNORECASE)
+_NOISY_LIBRARIES = ("alembic", "pgserver", "httpx", "httpcore", "zeep", "asyncio", "uvicorn.error")
 _KEY_LIKE = re.compile(r"rk_[0-9a-f]{16}_[A-Za-z0-9_-]{20,}")
 
 
@@ -29,7 +30,11 @@ def redact(_logger: object, _name: str, event: MutableMapping[str, Any]) -> Muta
 def configure_logging(level: str = "info", *, json: bool = False) -> None:
     """Route structlog (and stdlib logging) to stderr at `level`."""
     numeric = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
-    logging.basicConfig(level=numeric, stream=sys.stderr, format="%(message)s")
+    logging.basicConfig(level=numeric, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    # Libraries that narrate their normal work (initdb output, alembic plugins, every HTTP request) speak
+    # only when something is wrong.
+    for noisy in _NOISY_LIBRARIES:
+        logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
