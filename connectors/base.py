@@ -2,22 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import ClassVar, Protocol, runtime_checkable
 
+import httpx
 import msgspec
 
-from router.domain import CanonicalOrder, Ignored, Source
+from router.domain import (
+    ArticleUpdate,
+    CanonicalOrder,
+    Ignored,
+    PullPage,
+    Source,
+    StockTarget,
+    WarehouseEvent,
+)
 from router.errors import InputError
 
-__all__ = ["Connector", "ConnectorContext", "decode_error_to_input_error"]
+__all__ = [
+    "Connector",
+    "ConnectorContext",
+    "Puller",
+    "Reporter",
+    "StockPusher",
+    "decode_error_to_input_error",
+]
 
 
 class ConnectorContext(msgspec.Struct, frozen=True, kw_only=True):
-    """What a connector instance is given: its source and that source's decrypted credentials."""
+    """What a connector instance is given: its source, that source's decrypted credentials, an HTTP client.
+
+    `http` is shared by the process (connection pooling); connectors set their own base URL, headers and
+    timeouts per request. It is None only where a connector is used without I/O (normalize in tests).
+    """
 
     source: Source
     credentials: Mapping[str, object] = msgspec.field(default_factory=dict)
+    http: httpx.AsyncClient | None = None
 
 
 @runtime_checkable
@@ -37,8 +58,43 @@ class Connector(Protocol):
         """Check an inbound webhook's signature on the raw body; raise AuthenticationFailed on mismatch."""
         ...
 
-    def normalize(self, body: bytes, headers: Mapping[str, str]) -> CanonicalOrder | Ignored:
-        """Turn one raw payload into a canonical order."""
+    def normalize(self, body: bytes, headers: Mapping[str, str]) -> CanonicalOrder | ArticleUpdate | Ignored:
+        """Turn one raw payload into a canonical order (or an article update, or Ignored)."""
+        ...
+
+
+@runtime_checkable
+class Puller(Protocol):
+    """**Protocol**: a connector whose system is polled (24SevenOffice, Omnium's safety net, shop backfill)."""
+
+    async def pull(self, cursor: str | None) -> PullPage:
+        """The next page of documents changed since `cursor` (None: the first full sync).
+
+        The router stores every item raw, then advances to `page.cursor`; a page that fails is pulled again
+        from the old cursor, so a connector reads with an overlap and the router de-duplicates.
+        """
+        ...
+
+
+@runtime_checkable
+class Reporter(Protocol):
+    """**Protocol**: a connector that tells its system what the warehouse did with one of its orders."""
+
+    async def report(self, event: WarehouseEvent) -> None:
+        """Deliver one event; raise RetriableUpstreamError to be retried, FatalUpstreamError to dead-letter.
+
+        The same `event.idempotency_key` may be delivered more than once (after a crash); the connector
+        makes that harmless where its system allows.
+        """
+        ...
+
+
+@runtime_checkable
+class StockPusher(Protocol):
+    """**Protocol**: a connector that sets the quantity its system shows for sale."""
+
+    async def push_stock(self, targets: Sequence[StockTarget]) -> None:
+        """Set each article's available quantity; skip values the system already has."""
         ...
 
 

@@ -116,6 +116,8 @@ class WmsOrderLineStatus(msgspec.Struct, frozen=True, kw_only=True):
     picked: Decimal
     allocated: Decimal
     reported: Decimal | None
+    returned: Decimal = Decimal(0)
+    reported_returned: Decimal | None = None
 
 
 class WmsOrderStatus(msgspec.Struct, frozen=True, kw_only=True):
@@ -128,3 +130,84 @@ class WmsOrderStatus(msgspec.Struct, frozen=True, kw_only=True):
     order_type: str | None
     way_bill: str | None
     lines: tuple[WmsOrderLineStatus, ...] = ()
+    tracking_url: str | None = None
+    transporter: str | None = None
+    shipped_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+
+class EventKind(enum.StrEnum):
+    """What happened to an order (or purchase order) in the warehouse, as told to its owning source."""
+
+    PICKED = "picked"
+    SHIPPED = "shipped"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"
+    REJECTED = "rejected"  # a cancellation or change arrived too late
+    RECEIVED = "received"  # goods received on a purchase order
+
+
+class EventLine(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of an event; quantities are deltas since the previous event of the same kind."""
+
+    line_id: str
+    article_number: str
+    quantity: Decimal
+
+
+class WarehouseEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """An event for exactly one source; `idempotency_key` is stable across re-deliveries."""
+
+    kind: EventKind
+    idempotency_key: str
+    source_order_number: str
+    wms_order_number: str
+    occurred_at: dt.datetime
+    wms_order_id: int | None = None
+    wms_status: int | None = None
+    lines: tuple[EventLine, ...] = ()
+    way_bill: str | None = None
+    tracking_url: str | None = None
+    transporter: str | None = None
+    reason: str | None = None
+
+
+class StockTarget(msgspec.Struct, frozen=True, kw_only=True):
+    """The quantity a source should show for an article; a higher `version` always wins."""
+
+    article_number: str
+    available: Decimal
+    version: int
+
+
+class ArticleUpdate(msgspec.Struct, frozen=True, kw_only=True):
+    """Article master data from a source (only the master source's updates reach the WMS)."""
+
+    article_number: str
+    name: str | None = None
+    description: str | None = None
+    product_code: str | None = None
+    barcode: str | None = None
+    weight: Decimal | None = None
+    length: Decimal | None = None
+    width: Decimal | None = None
+    height: Decimal | None = None
+    country_of_origin: str | None = None
+    statistics_number: str | None = None
+    active: bool = True
+
+
+class PulledPayload(msgspec.Struct, frozen=True, kw_only=True):
+    """One raw document a pull connector fetched; stored in the inbox before `normalize` sees it."""
+
+    external_id: str
+    body: bytes
+    headers: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class PullPage(msgspec.Struct, frozen=True, kw_only=True):
+    """A page of pulled documents and the opaque cursor to resume from once they are stored."""
+
+    items: tuple[PulledPayload, ...]
+    cursor: str | None
+    more: bool = False

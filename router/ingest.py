@@ -11,7 +11,7 @@ import structlog
 
 from connectors import ConnectorContext, connector_class
 from router.db import transaction, wrap_db_errors
-from router.domain import CanonicalOrder, Ignored, InboxState, OrderState, RoutedOrder, Source
+from router.domain import ArticleUpdate, CanonicalOrder, Ignored, InboxState, OrderState, RoutedOrder, Source
 from router.errors import DuplicateOrder, InputError, UniqueViolation
 from router.naming import DEFAULT_NUMBER_TEMPLATE, resolve_order_type, wms_order_number
 from router.outbox import Priority, enqueue
@@ -71,6 +71,10 @@ class Ingestor:
         connector = connector_class(source.kind)(ConnectorContext(source=source))
         try:
             result = connector.normalize(body, headers)
+            if isinstance(result, ArticleUpdate):
+                # Article master data takes its own path (only the master source's updates reach the WMS);
+                # an article document arriving on the order channel is kept, visible, and not an order.
+                result = Ignored(reason=f"article update for {result.article_number} on the order channel")
             if isinstance(result, Ignored):
                 async with transaction(self.pool) as conn:
                     await InboxStore.finish(conn, inbox_id, InboxState.IGNORED, error={"detail": result.reason})
