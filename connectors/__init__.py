@@ -5,10 +5,14 @@ from __future__ import annotations
 import functools
 from importlib.metadata import entry_points
 
+import structlog
+
 from connectors.base import Connector, ConnectorContext
 from router.errors import InputError
 
 __all__ = ["Connector", "ConnectorContext", "connector_class", "connector_kinds"]
+
+log = structlog.get_logger(__name__)
 
 
 @functools.cache
@@ -16,7 +20,11 @@ def connector_kinds() -> dict[str, type[Connector]]:
     """Every installed connector kind by name; adding one is a package plus an entry point."""
     found: dict[str, type[Connector]] = {}
     for entry in entry_points(group="order_router.connectors"):
-        cls = entry.load()
+        try:
+            cls = entry.load()
+        except ImportError as exc:  # registered but not importable: say so, keep the other kinds working
+            log.warning("connector.unavailable", kind=entry.name, error=str(exc))
+            continue
         found[getattr(cls, "kind", entry.name)] = cls
     return found
 

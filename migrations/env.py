@@ -23,21 +23,25 @@ def _url() -> str:
 
 
 def _run(connection) -> None:
-    # Several router processes may start at once: one migrates, the others wait and find nothing to do.
-    connection.exec_driver_sql("SELECT pg_advisory_lock(7411, 0)")
-    try:
-        context.configure(connection=connection, target_metadata=None, transaction_per_migration=True)
-        with context.begin_transaction():
-            context.run_migrations()
-    finally:
-        connection.exec_driver_sql("SELECT pg_advisory_unlock(7411, 0)")
+    context.configure(connection=connection, target_metadata=None, transaction_per_migration=True)
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 async def _run_async() -> None:
     engine = create_async_engine(_url(), poolclass=pool.NullPool)
     async with engine.connect() as connection:
-        await connection.run_sync(_run)
+        # Several router processes may start at once: one migrates, the others wait and then find nothing
+        # to do. The session-level lock is released only after the migrations have committed.
+        await connection.exec_driver_sql("SELECT pg_advisory_lock(7411, 0)")
         await connection.commit()
+        try:
+            await connection.run_sync(_run)
+            await connection.commit()
+        finally:
+            await connection.rollback()
+            await connection.exec_driver_sql("SELECT pg_advisory_unlock(7411, 0)")
+            await connection.commit()
     await engine.dispose()
 
 

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
 
 import asyncpg
 import msgspec
 import structlog
 
 from router import metrics
+from router.cancel import Cancellations, reject, too_late_reason
 from router.db import transaction, wrap_db_errors
 from router.domain import CanonicalOrder, OrderState, RoutedOrder
 from router.errors import FatalUpstreamError, RetriableUpstreamError
+from router.fanback import Fanback
 from router.outbox import Job, Outbox, backoff_delay
-from router.settings import OutboxSettings, WmsSettings
+from router.settings import FanbackSettings, OutboxSettings, WmsSettings
 from router.sql import queries
 from router.wms.client import WmsClient
+from router.wmsread import WmsReader
 
 __all__ = ["WmsDispatcher"]
 
@@ -26,24 +31,45 @@ class WmsDispatcher:
     """Handles the jobs of the WMS lane; one instance per process, called by its LaneWorker."""
 
     def __init__(
-        self, pool: asyncpg.Pool, wms: WmsClient, *, wms_settings: WmsSettings, outbox_settings: OutboxSettings
+        self,
+        pool: asyncpg.Pool,
+        wms: WmsClient,
+        *,
+        wms_settings: WmsSettings,
+        outbox_settings: OutboxSettings,
+        fanback_settings: FanbackSettings,
     ) -> None:
         self.pool = pool
         self.wms = wms
         self.outbox = Outbox(pool)
         self.wms_settings = wms_settings
         self.outbox_settings = outbox_settings
+        self.shipped_from = fanback_settings.shipped_from_status
+        self.fanback = Fanback(pool, shipped_from=self.shipped_from)
+        self.reader = WmsReader(pool, wms, self.fanback, fanback_settings)
+        self.cancellations = Cancellations(
+            pool, wms, self.fanback, frozen_from=wms_settings.frozen_from_status, shipped_from=self.shipped_from
+        )
+        self._handlers: dict[str, Callable[[Job], Awaitable[None]]] = {
+            "order.send": self._send_order,
+            "order.cancel": self.cancellations.cancel,
+            "wms.read_orders": self._read_orders,
+            "wms.report_counters": self._report_counters,
+        }
 
     async def handle(self, job: Job) -> None:
         """Run one job; every outcome ends in done, a later retry, or a dead letter."""
         started = time.perf_counter()
         outcome = "done"
         try:
-            if job.kind == "order.send":
-                await self._send_order(job)
-            else:
+            handler = self._handlers.get(job.kind)
+            if handler is None:
                 outcome = "rejected"
                 await self._fail(job, f"no handler for job kind {job.kind!r}", permanent=True)
+            else:
+                await handler(job)
+                if job.kind != "order.send":  # order.send finishes together with recording its outcome
+                    await self.outbox.finish(job.id)
         except FatalUpstreamError as exc:
             outcome = "rejected"
             await self._fail(job, f"WMS rejected: {exc.message}", permanent=True)
@@ -87,17 +113,26 @@ class WmsDispatcher:
         # Already in the WMS: a changed order becomes an update while the warehouse has not started.
         current = await self.wms.find_order(routed.wms_order_number)
         if current is not None and current.status_number >= self.wms_settings.frozen_from_status:
-            async with transaction(self.pool) as conn:
-                await conn.execute(
-                    queries["mark_order_failed"],
-                    job.order_id,
-                    OrderState.CONFLICT.value,
-                    f"too late to change: WMS status {current.status_number} {current.status_text or ''}".strip(),
-                )
-                await self.outbox.finish(job.id, conn)
+            reason = too_late_reason(current.status_number, current.status_text, shipped_from=self.shipped_from)
+            key = f"rejected:{routed.wms_order_number}:rev:{revision}"
+            await reject(self.pool, order, reason=reason, key=key, wms=current)
+            await self.outbox.finish(job.id)
             return
         wms_order_id = await self.wms.process_order(routed, operation="CreateOrUpdate")
         await self._placed(job, wms_order_id, revision)
+
+    async def _read_orders(self, job: Job) -> None:
+        await self.reader.read([str(n) for n in job.payload.get("numbers", [])])
+
+    async def _report_counters(self, job: Job) -> None:
+        """After the source accepted an event, mark its quantities reported in the WMS (cumulative values)."""
+        number = str(job.payload["wms_order_number"])
+        reported = {k: Decimal(v) for k, v in dict(job.payload.get("reported") or {}).items()}
+        returned = {k: Decimal(v) for k, v in dict(job.payload.get("returned") or {}).items()}
+        if reported:
+            await self.wms.report_lines(number, reported)
+        if returned:
+            await self.wms.report_returned_lines(number, returned)
 
     async def _placed(self, job: Job, wms_order_id: int, revision: int) -> None:
         with wrap_db_errors():

@@ -12,11 +12,21 @@ import structlog
 from router.outbox import CHANNEL, Job, Outbox
 from router.sql import queries
 
-__all__ = ["LaneWorker"]
+__all__ = ["LaneWorker", "Periodic"]
 
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Job], Awaitable[None]]
+
+
+class Periodic:
+    """Work the lane holder does every `interval` seconds between jobs (e.g. the WMS poll)."""
+
+    def __init__(self, name: str, interval: float, run: Callable[[], Awaitable[object]]) -> None:
+        self.name = name
+        self.interval = interval
+        self.run = run
+        self.due = 0.0  # monotonic time; 0 runs it as soon as the lane is held
 
 
 class LaneWorker:
@@ -36,6 +46,7 @@ class LaneWorker:
         handler: Handler,
         lease_seconds: float,
         sweep_seconds: float,
+        periodic: list[Periodic] | None = None,
     ) -> None:
         self.dsn = dsn
         self.outbox = Outbox(pool)
@@ -45,6 +56,7 @@ class LaneWorker:
         self.sweep_seconds = sweep_seconds
         self._wake = anyio.Event()
         self.holding = False
+        self.periodic = periodic or []
 
     def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
         if payload == self.lane:
@@ -71,14 +83,30 @@ class LaneWorker:
             log.info("lane.acquired", lane=self.lane, backend_pid=pid)
             while True:
                 self._wake = anyio.Event()
+                await self._run_periodic()
                 while job := await self.outbox.claim(self.lane, lease_seconds=self.lease_seconds, holder_pid=pid):
                     await self.handler(job)
+                    await self._run_periodic()
                 due = await conn.fetchval(queries["next_due"], self.lane)
-                await self._wait(self.sweep_seconds if due is None else max(0.0, min(due, self.sweep_seconds)))
+                wait = self.sweep_seconds if due is None else max(0.0, min(due, self.sweep_seconds))
+                if self.periodic:
+                    wait = min(wait, max(0.0, min(p.due for p in self.periodic) - anyio.current_time()))
+                await self._wait(wait)
         finally:
             self.holding = False
             with contextlib.suppress(Exception):
                 await conn.close(timeout=2)
+
+    async def _run_periodic(self) -> None:
+        for task in self.periodic:
+            if anyio.current_time() >= task.due:
+                task.due = anyio.current_time() + task.interval
+                try:
+                    await task.run()
+                except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                    raise
+                except Exception:
+                    log.exception("lane.periodic_failed", lane=self.lane, task=task.name)
 
     async def _wait(self, seconds: float) -> None:
         with anyio.move_on_after(seconds):

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Histogram
 
-__all__ = ["DEAD_LETTERS", "INBOX_PAYLOADS", "ORDERS_INGESTED", "WMS_CALLS", "WMS_LATENCY"]
+__all__ = [
+    "DEAD_LETTERS",
+    "EVENTS_CREATED",
+    "EVENTS_DELIVERED",
+    "FOREIGN_EVENTS_IGNORED",
+    "INBOX_PAYLOADS",
+    "ORDERS_INGESTED",
+    "WMS_CALLS",
+    "WMS_LATENCY",
+]
 
 ORDERS_INGESTED = Counter(
     "router_orders_ingested_total", "Orders taken in, by source and outcome.", ["source", "outcome"]
@@ -17,3 +26,8 @@ WMS_CALLS = Counter(
 )
 WMS_LATENCY = Histogram("router_wms_dispatch_seconds", "Time to run one WMS outbox job.", ["kind"])
 DEAD_LETTERS = Counter("router_dead_letters_total", "Outbox rows that became dead letters.", ["kind"])
+EVENTS_CREATED = Counter("router_events_created_total", "Warehouse events created for owning sources.", ["kind"])
+EVENTS_DELIVERED = Counter("router_events_delivered_total", "Events sources accepted, by outcome.", ["kind", "outcome"])
+FOREIGN_EVENTS_IGNORED = Counter(
+    "router_foreign_events_ignored_total", "WMS order changes of orders the router did not create (ignored)."
+)

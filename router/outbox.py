@@ -130,7 +130,9 @@ class Outbox:
                     if existing is None:
                         raise NotFound(f"no outbox row {job_id}")
                     raise NotReplayable(f"outbox row {job_id} is {existing['state']}, not dead")
-                if row["order_id"] is not None:
+                if row["kind"] == "event.deliver":
+                    await conn.execute(queries["revive_event_of_job"], row["payload"])
+                elif row["order_id"] is not None:
                     await conn.execute(queries["requeue_order"], row["order_id"])
                 await conn.execute(queries["notify"], row["lane"])
         return _job(row)

@@ -11,6 +11,7 @@ from typing import Any
 
 import anyio
 import asyncpg
+import httpx
 import structlog
 
 from router import migrate
@@ -34,7 +35,16 @@ log = structlog.get_logger(__name__)
 class Runtime:
     """Everything a router process shares between its API and its workers."""
 
-    def __init__(self, settings: Settings, dsn: str, pool: asyncpg.Pool, box: CredentialBox, admin_hash: bytes) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        dsn: str,
+        pool: asyncpg.Pool,
+        box: CredentialBox,
+        admin_hash: bytes,
+        http: httpx.AsyncClient,
+    ) -> None:
         self.settings = settings
         self.dsn = dsn
         self.pool = pool
@@ -47,6 +57,7 @@ class Runtime:
         self.wms_lane = wms_lane(settings.wms.goods_owner_code or "default")
         self.ingestor = Ingestor(pool, wms_lane=self.wms_lane)
         self.wms: WmsClient | None = None
+        self.http = http  # shared by connectors (connection pooling); they set URLs, headers and auth per call
 
     def is_admin_key(self, presented: str) -> bool:
         """Constant-time check of the admin key."""
@@ -66,9 +77,13 @@ class Runtime:
         if migrate_first:
             await anyio.to_thread.run_sync(migrate.upgrade, dsn)
         pool = await create_pool(dsn, min_size=settings.database.pool_min, max_size=settings.database.pool_max)
+        http = httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0), follow_redirects=False)
         try:
-            yield cls(settings, dsn, pool, CredentialBox(secret_key), admin_hash)
+            yield cls(
+                settings=settings, dsn=dsn, pool=pool, box=CredentialBox(secret_key), admin_hash=admin_hash, http=http
+            )
         finally:
+            await http.aclose()
             await pool.close()
             del server  # the embedded server stays up for other processes; pgserver stops it when unused
 

@@ -12,13 +12,14 @@ import uvicorn
 from anyio.abc import TaskStatus
 
 from router.api import create_app
+from router.delivery import DeliveryWorker
 from router.dispatch import WmsDispatcher
-from router.lane import LaneWorker
+from router.lane import LaneWorker, Periodic
 from router.runtime import Runtime
 from router.settings import Settings
 from router.wms.client import WmsClient
 
-__all__ = ["run_router", "run_workers", "serve"]
+__all__ = ["run_router", "run_wms_lane", "run_workers", "serve"]
 
 log = structlog.get_logger(__name__)
 
@@ -40,7 +41,23 @@ class _Server(uvicorn.Server):
 
 
 async def run_workers(rt: Runtime) -> None:
-    """The WMS lane worker (when a WMS is configured); runs until cancelled."""
+    """Event delivery to sources, and the WMS lane (when a WMS is configured); runs until cancelled."""
+    delivery = DeliveryWorker(
+        dsn=rt.dsn,
+        pool=rt.pool,
+        sources=rt.sources,
+        http=rt.http,
+        wms_lane=rt.wms_lane,
+        settings=rt.settings.outbox,
+        concurrency=rt.settings.fanback.delivery_concurrency,
+    )
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(delivery.run)
+        tg.start_soon(run_wms_lane, rt)
+
+
+async def run_wms_lane(rt: Runtime) -> None:
+    """Hold the WMS lane when this process can: dispatch, cancellations, reads, and the periodic poll."""
     wms_settings = rt.settings.wms
     if not wms_settings.url:
         log.warning("workers.no_wms", hint="set ROUTER_WMS_URL to dispatch orders")
@@ -55,12 +72,20 @@ async def run_workers(rt: Runtime) -> None:
     )
     rt.wms = wms
     try:
-        dispatcher = WmsDispatcher(rt.pool, wms, wms_settings=wms_settings, outbox_settings=rt.settings.outbox)
+        dispatcher = WmsDispatcher(
+            rt.pool,
+            wms,
+            wms_settings=wms_settings,
+            outbox_settings=rt.settings.outbox,
+            fanback_settings=rt.settings.fanback,
+        )
+        poll = Periodic("wms.poll", rt.settings.fanback.poll_seconds, dispatcher.reader.poll)
         worker = LaneWorker(
             dsn=rt.dsn,
             pool=rt.pool,
             lane=rt.wms_lane,
             handler=dispatcher.handle,
+            periodic=[poll],
             lease_seconds=rt.settings.outbox.lease_seconds,
             sweep_seconds=rt.settings.outbox.sweep_seconds,
         )

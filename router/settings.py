@@ -96,6 +96,24 @@ class OutboxSettings:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class FanbackSettings:
+    """Reading WMS changes and delivering events to the owning source."""
+
+    poll_seconds: float = 30.0
+    """How often the WMS lane reads orders changed since its cursor (the backstop for lost webhooks)."""
+    overlap_seconds: float = 120.0
+    """Each read starts this far before the cursor (clock skew, late commits); duplicates are ignored."""
+    reconcile_every: int = 10
+    """Every Nth poll also reads every order with lines still to report (repairs what both paths missed)."""
+    shipped_from_status: int = 450
+    """WMS status from which an order counts as shipped (Ongoing's standard 450 Sent)."""
+    webhook_secret: str | None = None
+    """Value the WMS webhook must send in `X-Webhook-Secret`; None refuses every WMS webhook."""
+    delivery_concurrency: int = 4
+    """Event deliveries in flight per process (events of one order are always delivered in order)."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class Settings:
     """All settings."""
 
@@ -104,6 +122,7 @@ class Settings:
     security: SecuritySettings
     wms: WmsSettings
     outbox: OutboxSettings
+    fanback: FanbackSettings = dataclasses.field(default_factory=FanbackSettings)
     log_level: str = "info"
     run_workers: bool = True
 
@@ -139,6 +158,14 @@ class Settings:
                 backoff_cap=_float("OUTBOX_BACKOFF_CAP", 300.0),
                 lease_seconds=_float("OUTBOX_LEASE_SECONDS", 120.0),
                 sweep_seconds=_float("OUTBOX_SWEEP_SECONDS", 5.0),
+            ),
+            fanback=FanbackSettings(
+                poll_seconds=_float("FANBACK_POLL_SECONDS", 30.0),
+                overlap_seconds=_float("FANBACK_OVERLAP_SECONDS", 120.0),
+                reconcile_every=_int("FANBACK_RECONCILE_EVERY", 10),
+                shipped_from_status=_int("FANBACK_SHIPPED_FROM_STATUS", 450),
+                webhook_secret=_env("WMS_WEBHOOK_SECRET"),
+                delivery_concurrency=_int("DELIVERY_CONCURRENCY", 4),
             ),
             log_level=_env("LOG_LEVEL", "info") or "info",
             run_workers=(_env("RUN_WORKERS", "true") or "true").lower() in {"1", "true", "yes"},

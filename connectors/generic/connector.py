@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import hmac
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import ClassVar
 
+import httpx
 import msgspec
 
 from connectors.base import ConnectorContext, decode_error_to_input_error
 from connectors.generic.models import OrderIn
-from router.domain import Address, CanonicalOrder, Ignored, OrderLine
-from router.errors import InputError
+from router.domain import Address, CanonicalOrder, Ignored, OrderLine, StockTarget, WarehouseEvent
+from router.errors import FatalUpstreamError, InputError, RetriableUpstreamError
 from router.naming import validate_article_number, validate_country_code
 
 _decoder = msgspec.json.Decoder(OrderIn)
+_event_encoder = msgspec.json.Encoder(decimal_format="number")
 _MAX_QUANTITY = Decimal(1_000_000)
 _MAX_MONEY = Decimal(100_000_000)
 
@@ -32,7 +36,12 @@ def _check_range(value: Decimal | None, field: str, *, low: Decimal, high: Decim
 
 
 class GenericConnector:
-    """A source that pushes orders itself (`POST /api/sources/{source}/orders`), authenticated by its key."""
+    """A source that pushes orders itself (`POST /api/sources/{source}/orders`), authenticated by its key.
+
+    Events go back to `settings.callback_url` as JSON, signed `X-Router-Signature-256: sha256=<hex>` (HMAC-SHA256
+    of the exact body with `credentials.callback_secret`), with the stable `X-Router-Delivery` id; any 2xx
+    accepts. 5xx, 408, 429 and network errors are retried; other answers dead-letter the delivery.
+    """
 
     kind: ClassVar[str] = "generic"
 
@@ -42,6 +51,59 @@ class GenericConnector:
     async def verify(self, body: bytes, headers: Mapping[str, str]) -> None:
         """The generic push is authenticated by the source's API key in the API layer; nothing more here."""
         del body, headers
+
+    async def report(self, event: WarehouseEvent) -> None:
+        """POST the event to the source's callback URL, signed."""
+        body = _event_encoder.encode(event)
+        await self._post_signed(
+            str(self.context.source.settings.get("callback_url") or ""),
+            body,
+            {
+                "X-Router-Event": event.kind.value,
+                "X-Router-Delivery": event.idempotency_key,
+            },
+        )
+
+    async def push_stock(self, targets: Sequence[StockTarget]) -> None:
+        """POST the new available quantities to the callback URL (one signed message for the batch)."""
+        body = _event_encoder.encode({"kind": "stock", "targets": list(targets)})
+        key = ",".join(f"{t.article_number}@{t.version}" for t in targets)
+        delivery = hashlib.sha256(key.encode()).hexdigest()[:32]
+        await self._post_signed(
+            str(self.context.source.settings.get("callback_url") or ""),
+            body,
+            {"X-Router-Event": "stock", "X-Router-Delivery": f"stock:{delivery}"},
+        )
+
+    async def _post_signed(self, url: str, body: bytes, headers: dict[str, str]) -> None:
+        if not url:
+            raise FatalUpstreamError("the source has no settings.callback_url to deliver to")
+        if self.context.http is None:
+            raise FatalUpstreamError("no HTTP client available for delivery")
+        secret = str(self.context.credentials.get("callback_secret") or "")
+        signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        headers = {**headers, "Content-Type": "application/json", "X-Router-Signature-256": f"sha256={signature}"}
+        try:
+            response = await self.context.http.post(url, content=body, headers=headers)
+        except httpx.TimeoutException as exc:
+            raise RetriableUpstreamError(f"callback timed out: {type(exc).__name__}") from exc
+        except httpx.TransportError as exc:
+            raise RetriableUpstreamError(f"callback unreachable: {type(exc).__name__}") from exc
+        self.classify_response(response)
+
+    def classify_response(self, response: httpx.Response) -> None:
+        """2xx accepts; 5xx, 408 and 429 are retried (honouring Retry-After); the rest is permanent."""
+        status = response.status_code
+        if 200 <= status < 300:  # noqa: PLR2004
+            return
+        body = response.text[:500]
+        if status >= 500 or status in {408, 429}:  # noqa: PLR2004
+            retry_after = response.headers.get("retry-after")
+            delay = float(retry_after) if retry_after and retry_after.isdigit() else None
+            raise RetriableUpstreamError(
+                f"callback answered {status}", upstream_status=status, body=body, retry_after=delay
+            )
+        raise FatalUpstreamError(f"callback refused the delivery with {status}", upstream_status=status, body=body)
 
     def normalize(self, body: bytes, headers: Mapping[str, str]) -> CanonicalOrder | Ignored:
         """Decode and validate; every problem is an InputError naming its field."""

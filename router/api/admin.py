@@ -8,10 +8,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
 
 from router.api.auth import Rt, require_admin, require_source
-from router.api.schemas import DeadLetterOut, InboxOut, OrderAccepted, Page
+from router.api.schemas import DeadLetterOut, ForeignSummary, InboxOut, OrderAccepted, Page
 from router.errors import NotReplayable
 
-__all__ = ["DeadLetterController", "InboxController"]
+__all__ = ["DeadLetterController", "InboxController", "WmsController"]
 
 
 class DeadLetterController(Controller):
@@ -54,6 +54,35 @@ class DeadLetterController(Controller):
         await require_admin(request, rt)
         job = await rt.outbox.replay(dead_letter_id)
         return {"id": job.id, "state": "pending", "kind": job.kind}
+
+
+class WmsController(Controller):
+    """`/api/wms`: what the router sees of the WMS beyond its own orders."""
+
+    path = "/api/wms"
+    tags = ["wms"]  # noqa: RUF012 - litestar reads it as a class attribute
+
+    @get("/foreign-orders", summary="Orders in the WMS the router did not create: counted, never delivered")
+    async def foreign(
+        self, request: Request[Any, Any, Any], rt: Rt, *, limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50
+    ) -> ForeignSummary:
+        """Counters and the most recently seen foreign orders."""
+        await require_admin(request, rt)
+        summary, recent = await rt.orders.foreign(limit)
+        return ForeignSummary(
+            orders=summary["orders"],
+            events_ignored=summary["events_ignored"],
+            last_seen_at=summary["last_seen_at"],
+            recent=[
+                {
+                    "wms_order_number": r["wms_order_number"],
+                    "last_status": r["last_status"],
+                    "sightings": r["sightings"],
+                    "last_seen_at": r["last_seen_at"].isoformat(),
+                }
+                for r in recent
+            ],
+        )
 
 
 class InboxController(Controller):

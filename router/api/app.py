@@ -7,8 +7,9 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
 from router import __version__
-from router.api.admin import DeadLetterController, InboxController
+from router.api.admin import DeadLetterController, InboxController, WmsController
 from router.api.health import healthz, metrics, readyz
+from router.api.hooks import HookController
 from router.api.orders import OrderController
 from router.api.problems import exception_handlers
 from router.api.sources import SourceController
@@ -29,6 +30,8 @@ def create_app(rt: Runtime) -> Litestar:
             OrderController,
             DeadLetterController,
             InboxController,
+            WmsController,
+            HookController,
             healthz,
             readyz,
             metrics,

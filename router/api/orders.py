@@ -9,7 +9,7 @@ from litestar.params import FromPath, QueryParameter
 
 from router import metrics
 from router.api.auth import Rt, require_source
-from router.api.schemas import OrderAccepted, OrderOut, Page
+from router.api.schemas import CancelAccepted, EventOut, OrderAccepted, OrderDetail, OrderOut, Page
 from router.errors import InputError, PayloadTooLarge, SourceDisabled
 
 __all__ = ["OrderController"]
@@ -71,10 +71,36 @@ class OrderController(Controller):
         items = [OrderOut.of(r) for r in rows]
         return Page(items=items, next_before=rows[-1]["id"] if len(rows) == limit else None)
 
-    @get("/{number:str}", summary="One order by the source's number or its WMS number")
+    @get("/{number:str}", summary="One order (by the source's number or its WMS number) with its events")
     async def read(
         self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], number: FromPath[str]
-    ) -> OrderOut:
-        """An order of this source; another source's order is 404."""
+    ) -> OrderDetail:
+        """An order of this source with the events delivered to it; another source's order is 404."""
         owner = await require_source(request, rt, source)
-        return OrderOut.of(await rt.orders.get_for_source(owner.id, number))
+        row = await rt.orders.get_for_source(owner.id, number)
+        events = [EventOut.of(e) for e in await rt.orders.events(row["id"])]
+        return OrderDetail(order=OrderOut.of(row), events=events)
+
+    @post(
+        "/{number:str}/cancel",
+        status_code=202,
+        summary="Ask to cancel an order",
+        description=(
+            "Cancellations go first in the WMS lane. While the warehouse has not started, the order is cancelled "
+            "in the WMS (status 1000) and the source receives `cancelled`; once picking has started or it has "
+            "shipped, the source receives `rejected` with the reason and the order is shown as a conflict."
+        ),
+    )
+    async def cancel(
+        self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], number: FromPath[str]
+    ) -> CancelAccepted:
+        """Queue the cancellation decision."""
+        owner = await require_source(request, rt, source)
+        row = await rt.orders.get_for_source(owner.id, number)
+        state = await rt.orders.request_cancel(row["id"], wms_lane=rt.wms_lane)
+        return CancelAccepted(
+            source_order_number=row["source_order_number"],
+            wms_order_number=row["wms_order_number"],
+            state=state,
+            cancel_requested=state not in {"cancelled", "conflict"},
+        )

@@ -122,6 +122,65 @@ class OrderOut(msgspec.Struct, frozen=True, kw_only=True):
         )
 
 
+class EventOut(msgspec.Struct, frozen=True, kw_only=True):
+    """One warehouse event of an order and whether its source has accepted it."""
+
+    kind: str
+    delivery_id: str
+    state: str
+    created_at: dt.datetime
+    delivered_at: dt.datetime | None
+    attempts: int
+    last_error: str | None
+    reason: str | None = None
+    way_bill: str | None = None
+    tracking_url: str | None = None
+    lines: list[dict[str, Any]] = msgspec.field(default_factory=list)
+
+    @classmethod
+    def of(cls, row: Any) -> EventOut:
+        """From an order_events row."""
+        payload = row["payload"]
+        return cls(
+            kind=row["kind"],
+            delivery_id=row["idempotency_key"],
+            state=row["state"],
+            created_at=row["created_at"],
+            delivered_at=row["delivered_at"],
+            attempts=row["attempts"],
+            last_error=row["last_error"],
+            reason=payload.get("reason"),
+            way_bill=payload.get("way_bill"),
+            tracking_url=payload.get("tracking_url"),
+            lines=list(payload.get("lines") or []),
+        )
+
+
+class OrderDetail(msgspec.Struct, frozen=True, kw_only=True):
+    """One order with its event timeline."""
+
+    order: OrderOut
+    events: list[EventOut]
+
+
+class CancelAccepted(msgspec.Struct, frozen=True, kw_only=True):
+    """A cancellation request: the WMS lane decides, and the source gets `cancelled` or `rejected`."""
+
+    source_order_number: str
+    wms_order_number: str
+    state: str
+    cancel_requested: bool
+
+
+class ForeignSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """WMS orders the router did not create: seen, counted, never delivered."""
+
+    orders: int
+    events_ignored: int
+    last_seen_at: dt.datetime | None
+    recent: list[dict[str, Any]]
+
+
 class Page(msgspec.Struct, frozen=True, kw_only=True):
     """A page of items, newest first; pass `next_before` as `before` for the next page."""
 

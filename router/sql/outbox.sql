@@ -81,3 +81,8 @@ SELECT extract(epoch FROM min(available_at) - now())::float8 FROM outbox WHERE l
 -- try_lane_lock --
 -- One holder of a lane across all router processes (session-level advisory lock).
 SELECT pg_try_advisory_lock(7411, hashtext($1));
+
+-- revive_event_of_job --
+-- A replayed event delivery makes its event pending again.
+UPDATE order_events SET state = 'pending', last_error = NULL
+WHERE id = ($1::jsonb ->> 'event_id')::bigint AND state = 'dead';

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncpg
 
-from router.db import wrap_db_errors
+from router.db import transaction, wrap_db_errors
 from router.errors import NotFound
+from router.outbox import Priority, enqueue
 from router.sql import queries
 
 __all__ = ["OrderStore"]
@@ -24,6 +25,34 @@ class OrderStore:
         if row is None:
             raise NotFound(f"no order {number!r} for this source")
         return row
+
+    async def events(self, order_id: int) -> list[asyncpg.Record]:
+        """Every event of an order, oldest first."""
+        with wrap_db_errors():
+            rows: list[asyncpg.Record] = await self.pool.fetch(queries["events_of_order"], order_id)
+        return rows
+
+    async def request_cancel(self, order_id: int, *, wms_lane: str) -> str:
+        """Record the request and queue the decision in the WMS lane (cancellations first); returns the state."""
+        async with transaction(self.pool) as conn:
+            row = await conn.fetchrow(queries["request_cancel"], order_id)
+            if row["state"] not in {"cancelled", "conflict"}:
+                await enqueue(
+                    conn,
+                    lane=wms_lane,
+                    kind="order.cancel",
+                    priority=Priority.CANCEL,
+                    idempotency_key=f"cancel:{order_id}",
+                    order_id=order_id,
+                )
+        return str(row["state"])
+
+    async def foreign(self, limit: int) -> tuple[asyncpg.Record, list[asyncpg.Record]]:
+        """The foreign-order counters and the most recently seen ones."""
+        with wrap_db_errors():
+            summary = await self.pool.fetchrow(queries["foreign_summary"])
+            recent: list[asyncpg.Record] = await self.pool.fetch(queries["list_foreign"], limit)
+        return summary, recent
 
     async def list_for_source(
         self, source_id: int, *, before: int | None, state: str | None, limit: int

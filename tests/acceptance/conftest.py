@@ -86,6 +86,8 @@ def router_env(db_dsn: str, wms: OngoingWmsSimulator) -> dict[str, str]:
         ROUTER_OUTBOX_BACKOFF_BASE="0.01",
         ROUTER_OUTBOX_BACKOFF_CAP="0.1",
         ROUTER_LOG_LEVEL="info",
+        ROUTER_FANBACK_POLL_SECONDS="0.3",
+        ROUTER_FANBACK_OVERLAP_SECONDS="5",
     )
     return env
 

@@ -64,7 +64,7 @@ async def test_sigkill_mid_dispatch_then_restart_loses_and_duplicates_nothing(
             return len(page) == len(numbers) and all(o["state"] == "in_wms" for o in page)
 
         await eventually(all_in_wms, what="every order in_wms at the router")
-        order_one = (await client.get("/api/sources/se/orders/1")).json()
+        order_one = (await client.get("/api/sources/se/orders/1")).json()["order"]
     assert order_one["wms_order_id"] == wms.order("1-SE").order_id  # type: ignore[union-attr]
 
 

@@ -51,7 +51,7 @@ async def wait_in_wms(router: Any, key: str, source: str, number: str) -> dict[s
     async with router.client(key) as client:
 
         async def placed() -> dict[str, Any] | None:
-            body: dict[str, Any] = (await client.get(f"/api/sources/{source}/orders/{number}")).json()
+            body: dict[str, Any] = (await client.get(f"/api/sources/{source}/orders/{number}")).json()["order"]
             return body if body["state"] in {"in_wms", "dead_letter", "conflict"} else None
 
         return await eventually(placed, what=f"order {number} of {source} to leave the queue")
@@ -157,7 +157,7 @@ async def test_a_permanent_rejection_is_a_dead_letter_at_once_and_replayable(
 
 
 async def client_state(client: Any, number: str, state: str) -> bool:
-    return bool((await client.get(f"/api/sources/se/orders/{number}")).json()["state"] == state)
+    return bool((await client.get(f"/api/sources/se/orders/{number}")).json()["order"]["state"] == state)
 
 
 async def test_transient_faults_end_in_a_dead_letter_after_the_bound(
@@ -192,7 +192,7 @@ async def test_an_update_before_picking_changes_the_wms_order_after_picking_is_a
         await push(routed, key, "se", make_order("6", quantity=5))
         conflict = await eventually(lambda: client_state(client, "6", "conflict"), what="a conflict")
         assert conflict
-        body = (await client.get("/api/sources/se/orders/6")).json()
+        body = (await client.get("/api/sources/se/orders/6")).json()["order"]
     assert "too late" in body["last_error"]
     assert wms.order("6-SE").lines[0].ordered == 2  # type: ignore[union-attr]
     assert len(wms.orders()) == 1

@@ -44,7 +44,7 @@ async def test_a_changed_order_before_dispatch_replaces_it(router: Any, make_ord
         status = await client.get("/api/sources/se/orders/5178")
     assert changed.json()["outcome"] == "replaced"
     assert changed.json()["revision"] == 2
-    assert status.json()["revision"] == 2
+    assert status.json()["order"]["revision"] == 2
     assert await db.fetchval("SELECT quantity FROM order_lines") == 3
     rows = await db.fetch("SELECT state, payload->>'revision' AS rev FROM outbox ORDER BY id")
     assert [(r["state"], r["rev"]) for r in rows] == [("superseded", "1"), ("pending", "2")]
@@ -123,7 +123,7 @@ async def test_a_source_sees_only_its_own_orders(router: Any, make_order: Any) -
         assert (await eu_client.post("/api/sources/eu/orders", json=make_order())).status_code == 202
         mine = await se_client.get("/api/sources/se/orders/5178")
         assert mine.status_code == 200
-        assert mine.json()["wms_order_number"] == "5178-SE"
+        assert mine.json()["order"]["wms_order_number"] == "5178-SE"
         assert (await se_client.get("/api/sources/se/orders/5178-SE")).status_code == 200
         assert (await se_client.get("/api/sources/se/orders/5178-EU")).status_code == 404
         assert (await se_client.get("/api/sources/eu/orders/5178")).status_code == 404

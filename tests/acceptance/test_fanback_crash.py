@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+import httpx
+
+from router.testing import order_json
+from simulators.callback import CallbackReceiver
+from simulators.ongoing_wms import OngoingWmsSimulator
+from simulators.testing import eventually
+
+ADMIN = {"Authorization": "Bearer adm_acceptance-key"}
+
+
+async def test_sigkill_while_the_source_accepts_an_event_redelivers_it_once_with_the_same_id(
+    spawn: Any, healthy: Any, wms: OngoingWmsSimulator
+) -> None:
+    with CallbackReceiver({"se": "cb-secret"}) as receiver:
+        first = spawn()
+        await healthy(first)
+        async with httpx.AsyncClient(base_url=first.url, headers=ADMIN) as admin:
+            created = await admin.post(
+                "/api/sources",
+                json={
+                    "name": "se",
+                    "kind": "generic",
+                    "suffix": "SE",
+                    "order_type": "B2C",
+                    "settings": {"callback_url": receiver.url_for("se")},
+                    "credentials": {"callback_secret": "cb-secret"},
+                },
+            )
+        key = created.json()["api_key"]
+        async with httpx.AsyncClient(base_url=first.url, headers={"Authorization": f"Bearer {key}"}) as client:
+            assert (await client.post("/api/sources/se/orders", json=order_json("42"))).status_code == 202
+        await eventually(lambda: wms.order("42-SE") is not None, what="order in the WMS")
+
+        holding = receiver.hold_next()  # the source receives the event, then the router dies before its answer
+        wms.pick("42-SE")
+        wms.ship("42-SE", way_bill="WB-42")
+        await anyio.to_thread.run_sync(holding.wait, 30)
+        first.kill()
+        receiver.release()
+
+        second = spawn()
+        await healthy(second)
+        await eventually(lambda: len(receiver.deliveries("se", "shipped")) == 2, timeout=30, what="re-delivery")
+        await eventually(
+            lambda: wms.order("42-SE").lines[0].reported == 1,  # type: ignore[union-attr]
+            timeout=30,
+            what="picked counter reported after the source accepted",
+        )
+    deliveries = receiver.deliveries("se", "shipped")
+    assert len(deliveries) == 2
+    assert deliveries[0].delivery_id == deliveries[1].delivery_id
+    assert all(d.signature_ok for d in deliveries)
