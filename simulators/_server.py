@@ -34,7 +34,11 @@ class _Server(uvicorn.Server):
 class ServerThread:
     """An ASGI app served on `127.0.0.1` (an ephemeral port by default) from a daemon thread.
 
-    `start()` returns once the socket accepts connections; `stop()` shuts down gracefully and, after
+    The app is always taken as ASGI 3: a coroutine function, a bound async method or an object with an
+    async `__call__`.
+
+    `start()` returns once the socket accepts connections (or raises after `startup_timeout` seconds, e.g.
+    when the app never completes the lifespan startup); `stop()` shuts down gracefully and, after
     `shutdown_timeout` seconds, cancels handlers that are still running (e.g. sleeping), so it never hangs.
     """
 
@@ -46,12 +50,14 @@ class ServerThread:
         port: int = 0,
         name: str = "asgi-server",
         shutdown_timeout: int = 1,
+        startup_timeout: float = 10.0,
         log_level: str = "warning",
     ) -> None:
         self.app = app
         self.host = host
         self.name = name
         self.shutdown_timeout = shutdown_timeout
+        self.startup_timeout = startup_timeout
         self._requested_port = port
         self._log_level = log_level
         self._ready = threading.Event()
@@ -97,6 +103,8 @@ class ServerThread:
             log_level=self._log_level,
             http="h11",
             loop="asyncio",
+            # Always ASGI 3: uvicorn's "auto" takes a bound async method for an ASGI 2 app and breaks it.
+            interface="asgi3",
             lifespan="auto",
             timeout_graceful_shutdown=self.shutdown_timeout,
             access_log=False,
@@ -104,7 +112,12 @@ class ServerThread:
         self._server = _Server(config, self._ready)
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
-        self._ready.wait()
+        if not self._ready.wait(self.startup_timeout):
+            self._server.should_exit = self._server.force_exit = True
+            raise RuntimeError(
+                f"{self.name} did not start within {self.startup_timeout}s: does the app answer "
+                '"lifespan.startup" with "lifespan.startup.complete" (or ignore lifespan scopes)?'
+            )
         if self._error is not None or not self._server.started:
             self.stop()
             raise RuntimeError(f"{self.name} failed to start") from self._error

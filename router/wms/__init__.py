@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
-from router.wms.client import SERVICE_BINDING, RawResponse, WmsClient
-from router.wms.mapping import WmsArticle
-from router.wms.results import WmsStockLine
+from router.wms.articles import WmsArticle, article_from_update
+from router.wms.client import SERVICE_BINDING, OrdersPage, RawResponse, WmsClient
+from router.wms.inventory import WmsInventoryChange, WmsStockLine
+from router.wms.purchasing import (
+    WmsInOrderLineStatus,
+    WmsInOrderStatus,
+    WmsPurchaseOrder,
+    WmsPurchaseOrderLine,
+)
 
-__all__ = ["SERVICE_BINDING", "RawResponse", "WmsArticle", "WmsClient", "WmsStockLine"]
+__all__ = [
+    "SERVICE_BINDING",
+    "OrdersPage",
+    "RawResponse",
+    "WmsArticle",
+    "WmsClient",
+    "WmsInOrderLineStatus",
+    "WmsInOrderStatus",
+    "WmsInventoryChange",
+    "WmsPurchaseOrder",
+    "WmsPurchaseOrderLine",
+    "WmsStockLine",
+    "article_from_update",
+]

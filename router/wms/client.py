@@ -3,70 +3,59 @@
 from __future__ import annotations
 
 import asyncio
-import contextvars
-from dataclasses import dataclass
+import datetime as dt
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Self
 
 import httpx
+import msgspec
 import stamina
 import zeep
 import zeep.exceptions
 from zeep.proxy import AsyncServiceProxy
-from zeep.transports import AsyncTransport
 
-from router.errors import FatalUpstreamError, OutcomeUnknown, RetriableUpstreamError, UpstreamError
+from router.domain import ArticleUpdate
+from router.errors import FatalUpstreamError, RetriableUpstreamError, UpstreamError
 from router.wms import mapping
+from router.wms.transport import (
+    SERVICE_BINDING,
+    TOO_MANY_REQUESTS,
+    RawResponse,
+    Transport,
+    exchange,
+    judge_http,
+    judge_soap,
+)
 
 if TYPE_CHECKING:
-    import datetime as dt
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import AsyncIterator, Callable, Mapping, Sequence
     from decimal import Decimal
 
     from router.domain import RoutedOrder, WmsOrderStatus
-    from router.wms.mapping import WmsArticle, WmsStockLine
+    from router.wms.mapping import (
+        WmsArticle,
+        WmsInOrderStatus,
+        WmsInventoryChange,
+        WmsPurchaseOrder,
+        WmsStockLine,
+    )
 
-__all__ = ["SERVICE_BINDING", "RawResponse", "WmsClient"]
+__all__ = ["SERVICE_BINDING", "OrdersPage", "RawResponse", "WmsClient"]
 
-SERVICE_BINDING = "{http://ongoingsystems.se/WSI}ServiceSoap"
 _UNKNOWN_NUMBER = "router-ping-00000000-no-such-order"  # no real order number looks like this
 _READ_ATTEMPTS = 3
-_BODY_LIMIT = 4000
-_TOO_MANY_REQUESTS = 429
-_SERVER_ERROR = 500
 
 
-@dataclass
-class RawResponse:
-    """The raw HTTP response of one call, kept for classification and error reports."""
+class OrdersPage(msgspec.Struct, frozen=True, kw_only=True):
+    """One cursor read of changed orders: the orders, and the cursor to pass next time.
 
-    status: int | None = None
-    body: str | None = None
-    retry_after: float | None = None
+    `cursor` is when this read started (by the caller's clock): every change after that is picked up
+    by the next read, and `overlap` covers clock skew between router and WMS. Orders can therefore come
+    twice across reads; consumers de-duplicate (by the reported counters and their event keys).
+    """
 
-
-_exchange: contextvars.ContextVar[RawResponse | None] = contextvars.ContextVar("wms_exchange", default=None)
-
-
-class _Transport(AsyncTransport):
-    """zeep's httpx transport, minus its debug log of request bodies (they hold the password)."""
-
-    async def post(self, address: str, message: bytes, headers: dict[str, str]) -> httpx.Response:
-        response = await self.client.post(address, content=message, headers=headers)
-        await response.aread()
-        exchange = _exchange.get()
-        if exchange is not None:
-            exchange.status = response.status_code
-            exchange.body = response.text[:_BODY_LIMIT]
-            exchange.retry_after = _retry_after(response.headers.get("retry-after"))
-        return response
-
-
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None
+    orders: list[WmsOrderStatus]
+    cursor: dt.datetime
 
 
 class WmsClient:
@@ -104,7 +93,7 @@ class WmsClient:
         strict_xml: bool = False,
     ) -> WmsClient:
         """Load the project's WSDL from the package and bind its `ServiceSoap` port to `url`."""
-        transport = _Transport(  # type: ignore[no-untyped-call]  # zeep's API has no annotations
+        transport = Transport(  # type: ignore[no-untyped-call]  # zeep's API has no annotations
             client=httpx.AsyncClient(timeout=timeout), wsdl_client=httpx.Client()
         )
 
@@ -152,14 +141,14 @@ class WmsClient:
         """Map a failed call to the router's error tree; None means "not an upstream failure, re-raise".
 
         Override this and `classify_result` (never the call sites) to change how the WMS is judged.
-        ProcessOrder is not idempotent, so whatever may have reached the server is `OutcomeUnknown`:
+        Writes are not idempotent, so whatever may have reached the server is `OutcomeUnknown`:
         an ASMX 500 may come after the order was committed.
         """
         writes = operation.startswith(("Process", "Update"))
         if isinstance(exc, httpx.TransportError | httpx.InvalidURL):
-            kind, message, status = *_judge_http(exc), raw.status
+            kind, message, status = *judge_http(exc), raw.status
         elif isinstance(exc, zeep.exceptions.Error):
-            kind, message, status = _judge_soap(exc, raw.status, writes=writes, redact=self._redact)
+            kind, message, status = judge_soap(exc, raw.status, writes=writes, redact=self._redact)
         else:
             return None
         return kind(
@@ -167,7 +156,7 @@ class WmsClient:
             operation=operation,
             upstream_status=status,
             body=self._redact(raw.body),
-            retry_after=raw.retry_after if status == _TOO_MANY_REQUESTS else None,
+            retry_after=raw.retry_after if status == TOO_MANY_REQUESTS else None,
         )
 
     def classify_result(self, operation: str, result: Any, raw: RawResponse) -> UpstreamError | None:
@@ -186,7 +175,7 @@ class WmsClient:
     async def _call(self, operation: str, **arguments: Any) -> Any:
         """Call one SOAP operation with the credentials; every outcome passes the two classifiers."""
         raw = RawResponse()
-        token = _exchange.set(raw)
+        token = exchange.set(raw)
         try:
             result = await getattr(self._service, operation)(
                 GoodsOwnerCode=self._goods_owner_code,
@@ -200,7 +189,7 @@ class WmsClient:
                 raise
             raise error from None
         finally:
-            _exchange.reset(token)
+            exchange.reset(token)
         error = self.classify_result(operation, result, raw)
         if error is not None:
             raise error
@@ -220,7 +209,7 @@ class WmsClient:
             return text
         return text.replace(self._password, "***")
 
-    # --- operations -------------------------------------------------------------------------------
+    # --- orders -----------------------------------------------------------------------------------
 
     async def process_order(self, routed: RoutedOrder, *, operation: str = "CreateOrUpdate") -> int:
         """Create or update one order (ProcessOrder); returns the WMS OrderId."""
@@ -242,19 +231,33 @@ class WmsClient:
         *,
         numbers: Sequence[str] = (),
         changed_since: dt.datetime | None = None,
+        changed_until: dt.datetime | None = None,
         status_from: int | None = None,
         status_to: int | None = None,
         only_lines_to_report: bool = False,
     ) -> list[WmsOrderStatus]:
-        """Orders matching every given filter (GetOrdersByQuery)."""
+        """Orders matching every given filter (GetOrdersByQuery); the `changed_*` bounds are inclusive."""
         query = mapping.order_filters(
             numbers=numbers,
             changed_since=changed_since,
+            changed_until=changed_until,
             status_from=status_from,
             status_to=status_to,
             only_lines_to_report=only_lines_to_report,
         )
         return mapping.orders_from_result(await self._read("GetOrdersByQuery", query=query))
+
+    async def read_changed_orders(
+        self,
+        cursor: dt.datetime | None,
+        *,
+        overlap: dt.timedelta = dt.timedelta(minutes=2),
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> OrdersPage:
+        """A cursor read: orders changed since `cursor - overlap` (all orders when `cursor` is None)."""
+        started = clock()
+        since = None if cursor is None else cursor - overlap
+        return OrdersPage(orders=await self.get_orders(changed_since=since), cursor=started)
 
     async def report_lines(self, wms_order_number: str, reported: Mapping[str, Decimal]) -> int:
         """Set `ReportedNumberOfItems` per line id (UpdateOrderLines); returns the OrderId when given."""
@@ -262,58 +265,113 @@ class WmsClient:
         result = await self._call("UpdateOrderLines", UpdateOrderLines=argument)
         return int(result.OrderId or 0)
 
+    async def report_returned_lines(self, wms_order_number: str, reported: Mapping[str, Decimal]) -> int:
+        """Set the newer `ReportedReturnedNumberOfItems` per line id (UpdateOrderLines); returns the OrderId."""
+        argument = mapping.update_order_lines(wms_order_number, reported_returned=reported)
+        result = await self._call("UpdateOrderLines", UpdateOrderLines=argument)
+        return int(result.OrderId or 0)
+
+    # --- stock ------------------------------------------------------------------------------------
+
     async def get_inventory(
-        self, *, article_numbers: Sequence[str] = (), changed_since: dt.datetime | None = None
+        self,
+        *,
+        article_numbers: Sequence[str] = (),
+        changed_since: dt.datetime | None = None,
+        max_articles: int | None = None,
+        system_id_from: int | None = None,
     ) -> list[WmsStockLine]:
-        """Stock per article (GetInventoryByQuery), optionally only some or only recently changed."""
-        query = mapping.inventory_query(article_numbers=article_numbers, changed_since=changed_since)
+        """Stock per article (GetInventoryByQuery): some, recently changed, or one page by SystemId."""
+        query = mapping.inventory_query(
+            article_numbers=article_numbers,
+            changed_since=changed_since,
+            max_articles=max_articles,
+            system_id_from=system_id_from,
+        )
         return mapping.stock_lines_from_result(await self._read("GetInventoryByQuery", GetInventoryQuery=query))
 
-    async def process_article(self, article: WmsArticle) -> int:
+    async def iter_inventory(
+        self, *, page_size: int = 500, changed_since: dt.datetime | None = None
+    ) -> AsyncIterator[WmsStockLine]:
+        """Every article's stock, page by page (`MaxArticlesToGet` + `ArticleSystemIdFrom`, as Ongoing advises).
+
+        Lines come in ascending SystemId; a server that ignores the paging fields answers everything at
+        once, and a line already yielded is never yielded again, so the loop always ends.
+        """
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        last_id: int | None = None
+        while True:
+            page = await self.get_inventory(
+                changed_since=changed_since,
+                max_articles=page_size,
+                system_id_from=None if last_id is None else last_id + 1,
+            )
+            fresh = [line for line in page if last_id is None or line.system_id is None or line.system_id > last_id]
+            for line in fresh:
+                yield line
+            ids = [line.system_id for line in fresh if line.system_id is not None]
+            if len(page) != page_size or not ids:
+                return
+            last_id = max(ids)
+
+    async def get_inventory_changes(
+        self, from_time: dt.datetime | None, to_time: dt.datetime | None = None
+    ) -> list[WmsInventoryChange]:
+        """Stock adjustments outside the order flow in [from_time, to_time] (GetInventoryChanges)."""
+        query = mapping.inventory_changes_query(from_time, to_time)
+        return mapping.inventory_changes_from_result(await self._read("GetInventoryChanges", query=query))
+
+    # --- articles and purchase orders ---------------------------------------------------------------
+
+    async def process_article(self, article: WmsArticle | ArticleUpdate) -> int:
         """Create or update one article keyed on its number (ProcessArticle); returns ArticleDefId."""
+        if isinstance(article, ArticleUpdate):
+            article = mapping.article_from_update(article)
         result = await self._call("ProcessArticle", art=mapping.article_definition(article))
         return int(result.ArticleDefId or 0)
+
+    async def process_in_order(self, po: WmsPurchaseOrder, *, operation: str = "CreateOrUpdate") -> int:
+        """Create or update one purchase order (ProcessInOrder); returns the WMS InOrderId."""
+        result = await self._call("ProcessInOrder", co=mapping.in_order(po, operation=operation))
+        return int(result.InOrderId)
+
+    async def cancel_in_order(self, number: str) -> int:
+        """Cancel one purchase order (ProcessInOrder `Remove`); returns its InOrderId."""
+        result = await self._call("ProcessInOrder", co=mapping.remove_in_order(number))
+        return int(result.InOrderId)
+
+    async def get_in_orders(
+        self,
+        *,
+        numbers: Sequence[str] = (),
+        changed_since: dt.datetime | None = None,
+        changed_until: dt.datetime | None = None,
+        status_from: int | None = None,
+        status_to: int | None = None,
+        only_unreported: bool = False,
+    ) -> list[WmsInOrderStatus]:
+        """Purchase orders matching every given filter (GetInOrdersByQuery).
+
+        `only_unreported` selects purchase orders with a line whose received count differs from its
+        reported one (`OnlyWithInOrderLinesWithDiffingReceviedToReported`; meaning inferred from its name).
+        """
+        query = mapping.in_order_filters(
+            numbers=numbers,
+            changed_since=changed_since,
+            changed_until=changed_until,
+            status_from=status_from,
+            status_to=status_to,
+            only_unreported=only_unreported,
+        )
+        return mapping.in_orders_from_result(await self._read("GetInOrdersByQuery", query=query))
+
+    async def report_in_order_lines(self, number: str, reported: Mapping[str, Decimal]) -> int:
+        """Set `ReportedNumberOfItems` per purchase-order line id (UpdateInOrderLines); returns the InOrderId."""
+        argument = mapping.update_in_order_lines(number, reported)
+        result = await self._call("UpdateInOrderLines", UpdateInOrderLines=argument)
+        return int(result.InOrderId or 0)
 
     async def ping(self) -> None:
         """Prove reachability and credentials with a cheap read; raises an UpstreamError on failure."""
         await self._call("GetOrdersByQuery", query=mapping.order_filters(numbers=[_UNKNOWN_NUMBER]))
-
-
-def _judge_http(exc: httpx.TransportError | httpx.InvalidURL) -> tuple[type[UpstreamError], str]:
-    """Judge an httpx failure: unsent is retriable; sent (or maybe sent) has an unknown outcome."""
-    name = type(exc).__name__
-    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
-        return RetriableUpstreamError, f"cannot connect ({name})"
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return FatalUpstreamError, f"bad endpoint URL ({name})"
-    return OutcomeUnknown, f"no response ({name})"  # read/write timeout, dropped connection
-
-
-def _judge_soap(
-    exc: zeep.exceptions.Error,
-    status: int | None,
-    *,
-    writes: bool,
-    redact: Callable[[str | None], str | None],
-) -> tuple[type[UpstreamError], str, int | None]:
-    """Judge a zeep failure: soap:Client faults and other 4xx are fatal; 429 and 5xx are transient."""
-    server_error = OutcomeUnknown if writes else RetriableUpstreamError  # an ASMX 500 may follow a commit
-    if isinstance(exc, zeep.exceptions.Fault):
-        client_fault = str(exc.code or "").rpartition(":")[2] == "Client"
-        return (
-            (FatalUpstreamError if client_fault else server_error),
-            f"fault {exc.code}: {exc.message}",
-            status,
-        )
-    if isinstance(exc, zeep.exceptions.TransportError):
-        status = exc.status_code or status
-        if status == _TOO_MANY_REQUESTS:  # rate limited: not processed
-            return RetriableUpstreamError, f"HTTP {status}", status
-        return (
-            (server_error if (status or 0) >= _SERVER_ERROR else FatalUpstreamError),
-            f"HTTP {status}",
-            status,
-        )
-    if isinstance(exc, zeep.exceptions.ValidationError):
-        return FatalUpstreamError, f"request does not fit the WSDL: {redact(str(exc))}", status
-    return FatalUpstreamError, f"unreadable response: {redact(str(exc))}", status

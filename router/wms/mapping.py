@@ -1,4 +1,4 @@
-"""Pure mapping between the domain Structs and Ongoing's SOAP types (requests here, results re-exported)."""
+"""Pure mapping between the domain Structs and Ongoing's SOAP types: order requests here, the rest re-exported."""
 
 from __future__ import annotations
 
@@ -6,16 +6,29 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import msgspec
-
-from router.wms.results import (
+from router.wms._wire import wire_time
+from router.wms.articles import WmsArticle, article_definition, article_from_update
+from router.wms.inventory import (
+    WmsInventoryChange,
     WmsStockLine,
-    order_line_status,
-    order_status,
-    orders_from_result,
+    inventory_changes_from_result,
+    inventory_changes_query,
+    inventory_query,
     stock_line,
     stock_lines_from_result,
 )
+from router.wms.purchasing import (
+    WmsInOrderLineStatus,
+    WmsInOrderStatus,
+    WmsPurchaseOrder,
+    WmsPurchaseOrderLine,
+    in_order,
+    in_order_filters,
+    in_orders_from_result,
+    remove_in_order,
+    update_in_order_lines,
+)
+from router.wms.results import order_line_status, order_status, orders_from_result, tracking_url
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -37,41 +50,35 @@ if TYPE_CHECKING:
 __all__ = [
     "DOTNET_MIN_DATETIME",
     "WmsArticle",
+    "WmsInOrderLineStatus",
+    "WmsInOrderStatus",
+    "WmsInventoryChange",
+    "WmsPurchaseOrder",
+    "WmsPurchaseOrderLine",
     "WmsStockLine",
     "article_definition",
+    "article_from_update",
     "customer_order",
+    "in_order",
+    "in_order_filters",
+    "in_orders_from_result",
+    "inventory_changes_from_result",
+    "inventory_changes_query",
     "inventory_query",
     "order_filters",
     "order_line_status",
     "order_status",
     "orders_from_result",
+    "remove_in_order",
     "remove_order",
     "stock_line",
     "stock_lines_from_result",
+    "tracking_url",
+    "update_in_order_lines",
     "update_order_lines",
 ]
 
 DOTNET_MIN_DATETIME = dt.datetime(1, 1, 1)  # noqa: DTZ001 - .NET DateTime.MinValue has no zone
-
-
-class WmsArticle(msgspec.Struct, frozen=True, kw_only=True):
-    """Article master data as the router sends it to the WMS (`ProcessArticle`)."""
-
-    number: str
-    name: str | None = None
-    product_code: str | None = None
-    barcode: str | None = None
-    description: str | None = None
-    unit_code: str | None = None
-    weight: Decimal | None = None
-    volume: Decimal | None = None
-    length: Decimal | None = None
-    width: Decimal | None = None
-    height: Decimal | None = None
-    price: Decimal | None = None
-    purchase_price: Decimal | None = None
-    is_stock_article: bool = True
-    is_obsolete: bool = False
 
 
 # --- domain -> wire -------------------------------------------------------------------------------
@@ -188,11 +195,15 @@ def order_filters(
     numbers: Sequence[str] = (),
     ids: Sequence[int] = (),
     changed_since: dt.datetime | None = None,
+    changed_until: dt.datetime | None = None,
     status_from: int | None = None,
     status_to: int | None = None,
     only_lines_to_report: bool = False,
 ) -> dict[str, Any]:
-    """Build the `query` (OrderFilters) argument of GetOrdersByQuery; unset filters go out as `xsi:nil`."""
+    """Build the `query` (OrderFilters) argument of GetOrdersByQuery; unset filters go out as `xsi:nil`.
+
+    `changed_since`/`changed_until` are LastUpdatedFrom/To (inclusive), sent as aware UTC times.
+    """
     filters: dict[str, Any] = dict.fromkeys(
         (
             "DeliveryDateFrom",
@@ -203,7 +214,6 @@ def order_filters(
             "LastPickingTimeTo",
             "LastReturnedFrom",
             "LastPrintedTimeFrom",
-            "LastUpdatedTo",
             "PickOrderIdFrom",
             "PickOrderIdTo",
         )
@@ -211,7 +221,8 @@ def order_filters(
     filters.update(
         OrderStatusFrom=status_from,
         OrderStatusTo=status_to,
-        LastUpdatedFrom=changed_since,
+        LastUpdatedFrom=wire_time(changed_since),
+        LastUpdatedTo=wire_time(changed_until),
         OrderNumbersToGet={"string": list(numbers)} if numbers else None,
         OrderIdsToGet={"int": list(ids)} if ids else None,
         OrderSpecialFilters={"OnlyOrdersWithOrderLinesToReport": True} if only_lines_to_report else None,
@@ -219,57 +230,38 @@ def order_filters(
     return filters
 
 
-def update_order_lines(wms_order_number: str, reported: Mapping[str, Decimal], *, order_id: int = 0) -> dict[str, Any]:
-    """Build the `UpdateOrderLines` argument that sets `ReportedNumberOfItems` per line (by line code)."""
+def update_order_lines(
+    wms_order_number: str,
+    reported: Mapping[str, Decimal] | None = None,
+    *,
+    reported_returned: Mapping[str, Decimal] | None = None,
+    order_id: int = 0,
+) -> dict[str, Any]:
+    """Build the `UpdateOrderLines` argument: ReportedNumberOfItems and/or ReportedReturnedNumberOfItems per line.
+
+    ReportedReturnedNumberOfItems is newer than the 2017 WSDL (its SOAP name is inferred from the REST API).
+    """
+    reported = reported or {}
+    reported_returned = reported_returned or {}
+    lines = []
+    for line_id in dict.fromkeys([*reported, *reported_returned]):
+        line: dict[str, Any] = {
+            "UpdateOrderLineIdentification": {
+                "OrderLineIdentificationType": "ExternalOrderLineCode",
+                "ExternalOrderLineCode": line_id,
+                "OrderLineId": None,
+            },
+        }
+        if line_id in reported:
+            line["UpdateReportedNumberOfItems"] = {"ReportedNumberOfItems": reported[line_id]}
+        if line_id in reported_returned:
+            line["ReportedReturnedNumberOfItems"] = reported_returned[line_id]
+        lines.append(line)
     return {
         "UpdateOrderIdentification": {
             "OrderIdentificationType": "GoodsOwnerOrderNumber",
             "GoodsOwnerOrderNumber": wms_order_number,
             "OrderId": order_id,
         },
-        "OrderLines": {
-            "UpdateOrderLine": [
-                {
-                    "UpdateOrderLineIdentification": {
-                        "OrderLineIdentificationType": "ExternalOrderLineCode",
-                        "ExternalOrderLineCode": line_id,
-                        "OrderLineId": None,
-                    },
-                    "UpdateReportedNumberOfItems": {"ReportedNumberOfItems": quantity},
-                }
-                for line_id, quantity in reported.items()
-            ]
-        },
-    }
-
-
-def inventory_query(*, article_numbers: Sequence[str] = (), changed_since: dt.datetime | None = None) -> dict[str, Any]:
-    """Build the `GetInventoryQuery` argument of GetInventoryByQuery."""
-    return {
-        "ArticleNumbersToGet": {"string": list(article_numbers)} if article_numbers else None,
-        "StockInfoChangedFrom": changed_since,
-    }
-
-
-def article_definition(article: WmsArticle) -> dict[str, Any]:
-    """Build the `art` (ArticleDefinition) argument of ProcessArticle, keyed on the article number."""
-    return {
-        "ArticleOperation": "CreateOrUpdate",
-        "ArticleIdentification": "ArticleNumber",
-        "ArticleSystemId": None,
-        "ArticleNumber": article.number,
-        "ArticleName": article.name,
-        "ProductCode": article.product_code,
-        "BarCode": article.barcode,
-        "ArticleDescription": article.description,
-        "ArticleUnitCode": article.unit_code,
-        "Weight": article.weight,
-        "Volume": article.volume,
-        "Length": article.length,
-        "Width": article.width,
-        "Height": article.height,
-        "Price": article.price,
-        "PurchasePrice": article.purchase_price,
-        "IsStockArticle": article.is_stock_article,
-        "IsObsolete": article.is_obsolete,
+        "OrderLines": {"UpdateOrderLine": lines},
     }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from simulators.ongoing_wms.soap import SoapRequestError, fault, parse_request, 
 
 if TYPE_CHECKING:
     from simulators.ongoing_wms.state import WmsState
+    from simulators.ongoing_wms.webhooks import Webhooks
 
 __all__ = ["SimulatorApp", "load_wsdl"]
 
@@ -34,12 +34,14 @@ def load_wsdl() -> bytes:
 class SimulatorApp:
     """Plain ASGI app for one warehouse path (`/{warehouse}/service.asmx`, any letter case)."""
 
-    def __init__(self, *, state: WmsState, faults: Faults, operations: Operations, warehouse: str) -> None:
+    def __init__(
+        self, *, state: WmsState, faults: Faults, operations: Operations, warehouse: str, webhooks: Webhooks
+    ) -> None:
         self.state = state
         self.faults = faults
         self.operations = operations
         self.warehouse = warehouse
-        self.control = ControlApi(state, faults)
+        self.control = ControlApi(state, faults, webhooks)
         self._wsdl = etree.fromstring(load_wsdl())
         self._loop: asyncio.AbstractEventLoop | None = None
         self._released: asyncio.Event | None = None
@@ -144,7 +146,7 @@ class SimulatorApp:
             RecordedRequest(
                 operation=operation,
                 fields=fields,
-                at=dt.datetime.now(dt.UTC),
+                at=self.state.now(),
                 committed=committed,
                 outcome=outcome,
             )

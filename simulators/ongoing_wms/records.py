@@ -1,26 +1,32 @@
-"""Immutable records of the simulated goods owner (orders, lines, articles) and parsed requests."""
+"""Immutable records of the simulated goods owner: orders, purchase orders, articles, stock, requests."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 __all__ = [
+    "ALLOCATED",
     "CANCELLED",
+    "IN_CANCELLED",
+    "IN_NOTIFIED",
+    "IN_PARTLY_RECEIVED",
+    "IN_RECEIVED",
+    "IN_STATUS_TEXTS",
     "OPEN",
     "PICKED",
+    "RETURNED",
     "SENT",
     "STATUS_TEXTS",
     "Article",
-    "ArticleInput",
     "Consignee",
+    "InLine",
+    "InOrder",
     "InventoryRow",
+    "InventoryTransaction",
     "Line",
-    "LineInput",
     "Order",
-    "OrderInput",
-    "OrderQuery",
     "RecordedRequest",
     "WriteResult",
     "aware",
@@ -38,9 +44,24 @@ STATUS_TEXTS = {
     1000: "Cancelled",
 }
 OPEN = 200
+ALLOCATED = 320
 PICKED = 400
 SENT = 450
+RETURNED = 800
 CANCELLED = 1000
+
+# Purchase-order (in-order) statuses: Ongoing documents none for goods owners, so these ids and names are
+# inferred; a warehouse reads its own list in the web UI.
+IN_NOTIFIED = 200
+IN_PARTLY_RECEIVED = 300
+IN_RECEIVED = 400
+IN_CANCELLED = 1000
+IN_STATUS_TEXTS = {
+    IN_NOTIFIED: "Notified",
+    IN_PARTLY_RECEIVED: "Partly received",
+    IN_RECEIVED: "Received",
+    IN_CANCELLED: "Cancelled",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +86,7 @@ class Consignee:
 
 @dataclass(frozen=True, kw_only=True)
 class Line:
-    """One order line; `code` is its ExternalOrderLineCode."""
+    """One order line; `code` is its ExternalOrderLineCode; the counters accumulate."""
 
     system_id: int
     code: str | None
@@ -75,12 +96,19 @@ class Line:
     picked: Decimal = Decimal(0)
     allocated: Decimal = Decimal(0)
     reported: Decimal | None = None
+    returned: Decimal = Decimal(0)
+    reported_returned: Decimal | None = None
     comment: str | None = None
     line_price: Decimal | None = None
     customer_line_price: Decimal | None = None
     currency: str | None = None
     discount: Decimal | None = None
     vat_percent: Decimal | None = None
+
+    @property
+    def to_report(self) -> bool:
+        """Whether picks or returns are not yet reported (what OnlyOrdersWithOrderLinesToReport selects)."""
+        return self.picked > (self.reported or 0) or self.returned > (self.reported_returned or 0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,7 +131,12 @@ class Order:
     delivery_date: dt.datetime | None = None
     picked_at: dt.datetime | None = None
     shipped_at: dt.datetime | None = None
+    returned_at: dt.datetime | None = None
     way_bill: str | None = None
+    tracking_url: str | None = None
+    transporter_name: str | None = None
+    transporter_code: str | None = None
+    foreign: bool = False  # created in the warehouse, not through ProcessOrder
 
     @property
     def status_text(self) -> str:
@@ -122,12 +155,15 @@ class Article:
 
     system_id: int
     number: str
+    changed_at: dt.datetime
     name: str | None = None
     stock: Decimal = Decimal(0)
     product_code: str | None = None
     barcode: str | None = None
     description: str | None = None
     unit_code: str | None = None
+    country_of_origin: str | None = None
+    statistics_number: str | None = None
     weight: Decimal | None = None
     volume: Decimal | None = None
     length: Decimal | None = None
@@ -137,7 +173,7 @@ class Article:
     purchase_price: Decimal | None = None
     is_stock_article: bool = True
     is_obsolete: bool = False
-    changed_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    last_in_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,103 +185,67 @@ class InventoryRow:
     sellable: Decimal
     allocated: Decimal
     booked: Decimal
+    to_receive: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, kw_only=True)
-class LineInput:
-    """One CustomerOrderLine of a ProcessOrder request."""
+class InventoryTransaction:
+    """One stock adjustment (GetInventoryChanges); `inventory_id` is unique per adjustment."""
 
-    identification: str
-    code: str | None
-    article_number: str | None
-    article_name: str | None
+    inventory_id: int
+    article_number: str
     quantity: Decimal
+    at: dt.datetime
+    cause_code: str
+    cause_name: str
     comment: str | None = None
-    line_price: Decimal | None = None
-    customer_line_price: Decimal | None = None
-    currency: str | None = None
-    discount: Decimal | None = None
-    vat_percent: Decimal | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
-class OrderInput:
-    """The parts of a ProcessOrder request the simulator acts on."""
+class InLine:
+    """One purchase-order line; `code` is its ExternalOrderLineCode."""
 
-    operation: str
-    identification: str
-    number: str | None
-    order_id: int | None = None
-    order_type: str | None = None
+    system_id: int
+    code: str | None
+    article_number: str
+    advised: Decimal
+    received: Decimal = Decimal(0)
+    reported: Decimal | None = None
+    comment: str | None = None
+    received_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class InOrder:
+    """One purchase order (in-order); `number` is its GoodsOwnerOrderNumber."""
+
+    in_order_id: int
+    number: str
+    status: int
+    lines: tuple[InLine, ...]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    supplier_number: str | None = None
+    supplier_name: str | None = None
+    in_date: dt.datetime | None = None
     remark: str | None = None
-    delivery_instruction: str | None = None
-    way_of_delivery: str | None = None
-    service_point_code: str | None = None
-    freight_price: Decimal | None = None
-    delivery_date: dt.datetime | None = None
-    consignee: Consignee | None = None
-    lines: tuple[LineInput, ...] | None = None  # None: the request had no CustomerOrderLines
+    received_at: dt.datetime | None = None
+    foreign: bool = False
 
-
-@dataclass(frozen=True, kw_only=True)
-class ArticleInput:
-    """The parts of a ProcessArticle request the simulator acts on."""
-
-    identification: str
-    number: str | None
-    name: str | None = None
-    product_code: str | None = None
-    barcode: str | None = None
-    description: str | None = None
-    unit_code: str | None = None
-    weight: Decimal | None = None
-    volume: Decimal | None = None
-    length: Decimal | None = None
-    width: Decimal | None = None
-    height: Decimal | None = None
-    price: Decimal | None = None
-    purchase_price: Decimal | None = None
-    is_stock_article: bool | None = None
-    is_obsolete: bool | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class OrderQuery:
-    """GetOrdersByQuery filters; None (or nil on the wire) means "no filter"."""
-
-    numbers: tuple[str, ...] | None = None
-    ids: tuple[int, ...] | None = None
-    status_from: int | None = None
-    status_to: int | None = None
-    updated_from: dt.datetime | None = None
-    updated_to: dt.datetime | None = None
-    shipped_from: dt.datetime | None = None
-    shipped_to: dt.datetime | None = None
-    only_lines_to_report: bool = False
-
-    def matches(self, order: Order) -> bool:
-        """Whether the order passes every given filter."""
-        return all(
-            (
-                self.numbers is None or order.number in self.numbers,
-                self.ids is None or order.order_id in self.ids,
-                self.status_from is None or order.status >= self.status_from,
-                self.status_to is None or order.status <= self.status_to,
-                _within(order.updated_at, self.updated_from, self.updated_to),
-                _within(order.shipped_at, self.shipped_from, self.shipped_to),
-                not self.only_lines_to_report
-                or any(line.picked > (line.reported or Decimal(0)) for line in order.lines),
-            )
-        )
+    @property
+    def status_text(self) -> str:
+        """The (inferred) English name of the status."""
+        return IN_STATUS_TEXTS.get(self.status, f"Status {self.status}")
 
 
 @dataclass(frozen=True, kw_only=True)
 class WriteResult:
-    """Outcome of a Process*/Update* call (FileResultClass / UpdateOrderLinesResult)."""
+    """Outcome of a Process*/Update* call (FileResultClass / Update*LinesResult)."""
 
     success: bool
     number: str | None = None
     order_id: int = 0
+    in_order_id: int = 0
     article_id: int | None = None
     error: str | None = None
 
@@ -264,11 +264,3 @@ class RecordedRequest:
 def aware(value: dt.datetime) -> dt.datetime:
     """Treat a zone-less time as UTC."""
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-
-
-def _within(value: dt.datetime | None, start: dt.datetime | None, end: dt.datetime | None) -> bool:
-    if start is None and end is None:
-        return True
-    if value is None:
-        return False
-    return (start is None or value >= aware(start)) and (end is None or value <= aware(end))

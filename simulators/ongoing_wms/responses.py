@@ -1,4 +1,4 @@
-"""Response bodies in exactly the shape of the project's WSDL, every schema-required element included."""
+"""Order response bodies in exactly the shape of the project's WSDL, every schema-required element included."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ from typing import TYPE_CHECKING
 from simulators.ongoing_wms.soap import MIN_DATETIME, Writer, envelope, serialize
 
 if TYPE_CHECKING:
-    from simulators.ongoing_wms.records import Article, InventoryRow, Line, Order, WriteResult
+    from simulators.ongoing_wms.records import Article, Line, Order, WriteResult
 
-__all__ = ["file_result", "inventory_result", "orders_result", "update_lines_result"]
+__all__ = ["TRACKING_URL_FIELD", "file_result", "orders_result", "update_lines_result", "write_article"]
+
+# Where the tracking URL travels: the newer OrderInfo/Tracking object is not in the WSDL subset (its
+# shape is undocumented), so the simulator puts the URL in OrderInfoType's FreeText3, and the router's
+# mapping reads it from there (router/wms/results.py). A project convention, not Ongoing's.
+TRACKING_URL_FIELD = "FreeText3"
 
 _EU = frozenset(
     (
@@ -46,28 +51,31 @@ _EU = frozenset(
 
 
 def file_result(operation: str, result: WriteResult) -> bytes:
-    """ProcessOrder / ProcessArticle → FileResultClass."""
+    """ProcessOrder / ProcessArticle / ProcessInOrder → FileResultClass."""
     root, w = envelope(operation)
     w.opt("ErrorMessage", result.error)
     w.opt("GoodsOwnerOrderNumber", result.number)
     w.req("OrderId", result.order_id)
-    w.req("InOrderId", 0)
+    w.req("InOrderId", result.in_order_id)
     w.nil("ArticleDefId", result.article_id)
     w.req("Success", result.success)
     w.opt("Message", result.error)
     return serialize(root)
 
 
-def update_lines_result(result: WriteResult) -> bytes:
-    """UpdateOrderLines → UpdateOrderLinesResult."""
-    root, w = envelope("UpdateOrderLines")
+def update_lines_result(result: WriteResult, operation: str = "UpdateOrderLines") -> bytes:
+    """UpdateOrderLines → UpdateOrderLinesResult; UpdateInOrderLines → UpdateInOrderLinesResult."""
+    root, w = envelope(operation)
     w.req("Success", result.success)
     w.opt("Message", result.error)
-    w.nil("OrderId", result.order_id or None)
+    if operation == "UpdateInOrderLines":
+        w.nil("InOrderId", result.in_order_id or None)
+    else:
+        w.nil("OrderId", result.order_id or None)
     return serialize(root)
 
 
-def _article(w: Writer, article: Article | None, number: str, name: str | None) -> None:
+def write_article(w: Writer, article: Article | None, number: str, name: str | None) -> None:
     """Write an ArticleClass; an order line whose article is unknown still reports number and name."""
     a = w.node("Article")
     a.nil("SystemId", article.system_id if article else None)
@@ -77,6 +85,8 @@ def _article(w: Writer, article: Article | None, number: str, name: str | None) 
         a.opt("ProductCode", article.product_code)
         a.opt("BarCode", article.barcode)
         a.opt("Description", article.description)
+        a.opt("StatisticsNumber", article.statistics_number)
+        a.opt("CountryOfOriginCode", article.country_of_origin)
     a.req("IsStockArticle", article.is_stock_article if article else True)
     a.opt("ArticleUnitCode", article.unit_code if article else None)
     a.nil("VatPercent", None)
@@ -153,11 +163,12 @@ def _order_info(w: Writer, order: Order, goods_owner: str) -> None:
         notify.opt("Value", value)
     i.nil("PickingPriority", None)
     i.nil("BackOrderForOrderId", None)
+    i.opt(TRACKING_URL_FIELD, order.tracking_url)
 
 
 def _line(w: Writer, order: Order, line: Line, articles: dict[str, Article]) -> None:
     p = w.node("PickedOrderLine")
-    _article(p, articles.get(line.article_number), line.article_number, line.article_name)
+    write_article(p, articles.get(line.article_number), line.article_number, line.article_name)
     p.req("OrderLineSystemId", line.system_id)
     p.nil("DeliveryDate", order.delivery_date)
     p.nil("LastPickingTime", order.picked_at if line.picked else None)
@@ -179,7 +190,8 @@ def _line(w: Writer, order: Order, line: Line, articles: dict[str, Article]) -> 
     p.nil("ReportedNumberOfItems", line.reported)
     p.req("AllocatedNumberOfItems", line.allocated)
     p.nil("AcknowledgedNumberOfItems", None)
-    p.nil("ReportedReturnedNumberOfItems", None)  # newer than the 2017 WSDL
+    p.nil("ReportedReturnedNumberOfItems", line.reported_returned)  # newer than the 2017 WSDL
+    p.nil("ReturnedNumberOfItems", line.returned)  # newer than the 2017 WSDL (name inferred)
 
 
 def orders_result(orders: list[Order], articles: dict[str, Article], goods_owner: str, goods_owner_id: int) -> bytes:
@@ -210,29 +222,10 @@ def orders_result(orders: list[Order], articles: dict[str, Article], goods_owner
         lines = o.node("PickedOrderLines")
         for line in order.lines:
             _line(lines, order, line, articles)
-        if order.way_bill is not None:
+        if order.transporter_name or order.transporter_code:
             transporter = o.node("Transporter")
-            transporter.opt("Name", "Simulated Transport")
-            transporter.opt("Code", "SIM")
+            transporter.opt("Name", order.transporter_name)
+            transporter.opt("Code", order.transporter_code)
             transporter.req("Id", 1)
         o.req("ExternalSystemId", 0)
-    return serialize(root)
-
-
-def inventory_result(rows: list[InventoryRow], goods_owner_id: int) -> bytes:
-    """GetInventoryByQuery → InventoryResult, with the newer sellable and decimal stock fields."""
-    root, w = envelope("GetInventoryByQuery")
-    listing = w.node("InventoryLines")
-    for row in rows:
-        line = listing.node("InventoryLine")
-        _article(line, row.article, row.article.number, row.article.name)
-        line.req("NumberOfBookedItems", int(row.booked))
-        line.req("NumberOfItems", int(row.on_hand))
-        line.req("NumberOfLockedItems", Decimal(0))
-        line.nil("LastInDate", None)
-        line.req("ToReceiveNumberOfItems", Decimal(0))
-        line.opt("AllocatedNumberOfItems", row.allocated)
-        line.opt("SellableNumberOfItems", row.sellable)
-        line.opt("NumberOfItemsDecimal", row.on_hand)
-    w.req("GoodsOwnerId", goods_owner_id)
     return serialize(root)

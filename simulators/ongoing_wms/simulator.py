@@ -7,15 +7,26 @@ from typing import TYPE_CHECKING, Self, TypeVar
 from simulators._server import ServerThread
 from simulators.ongoing_wms.app import SimulatorApp
 from simulators.ongoing_wms.faults import Faults
+from simulators.ongoing_wms.inputs import InventoryQuery
 from simulators.ongoing_wms.operations import Credentials, Operations
-from simulators.ongoing_wms.state import Rules, WmsState
+from simulators.ongoing_wms.state import Rules, WmsState, utc_now
+from simulators.ongoing_wms.webhooks import Webhooks
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Callable, Mapping
     from decimal import Decimal
     from types import TracebackType
 
-    from simulators.ongoing_wms.records import Article, InventoryRow, Order, RecordedRequest
+    from simulators.ongoing_wms.floor import ForeignLines, Quantity
+    from simulators.ongoing_wms.records import (
+        Article,
+        InOrder,
+        InventoryRow,
+        InventoryTransaction,
+        Order,
+        RecordedRequest,
+    )
 
 __all__ = ["OngoingWmsSimulator"]
 
@@ -29,7 +40,11 @@ class OngoingWmsSimulator:
     with OngoingWmsSimulator(username="u", password="p", goods_owner_code="GO") as sim:
         sim.add_article("A1", stock=10)
         client = await WmsClient.open(url=sim.url, ...)
+        sim.pick("5178-SE"); sim.ship("5178-SE", way_bill="WB1", tracking_url="https://t/1")
     ```
+
+    Warehouse moves raise `KeyError` for an unknown order or line and `ValueError` for a move the
+    warehouse could not make (the `/_sim/` control API answers 404 and 400).
     """
 
     def __init__(
@@ -46,6 +61,7 @@ class OngoingWmsSimulator:
         require_known_articles: bool = True,
         initial_status: int = 200,
         port: int = 0,
+        clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self.rules = Rules(
             update_threshold=update_threshold,
@@ -53,12 +69,16 @@ class OngoingWmsSimulator:
             require_known_articles=require_known_articles,
             initial_status=initial_status,
         )
-        self.state = WmsState(self.rules, first_order_id=first_order_id)
+        self.state = WmsState(self.rules, first_order_id=first_order_id, clock=clock)
         self.faults = Faults()
+        self.webhooks = Webhooks(system=warehouse, goods_owner_id=goods_owner_id, goods_owner_name=goods_owner_code)
+        self.state.subscribe(self.webhooks.listen)
         self.warehouse = warehouse
         credentials = Credentials(username=username, password=password, goods_owner_code=goods_owner_code)
         operations = Operations(self.state, credentials, goods_owner_id=goods_owner_id)
-        self.app = SimulatorApp(state=self.state, faults=self.faults, operations=operations, warehouse=warehouse)
+        self.app = SimulatorApp(
+            state=self.state, faults=self.faults, operations=operations, warehouse=warehouse, webhooks=self.webhooks
+        )
         self._server = ServerThread(self.app, port=port, name=f"ongoing-wms-{warehouse}")
 
     # --- lifecycle --------------------------------------------------------------------------------
@@ -69,8 +89,9 @@ class OngoingWmsSimulator:
         return self
 
     def stop(self) -> None:
-        """Release held responses and stop serving."""
+        """Release held responses, stop the webhook sender and stop serving."""
         self.app.release_held_responses()
+        self.webhooks.close()
         self._server.stop()
 
     def __enter__(self) -> Self:
@@ -96,11 +117,19 @@ class OngoingWmsSimulator:
         """Where the WSDL is served."""
         return f"{self.url}?WSDL"
 
-    # --- data -------------------------------------------------------------------------------------
+    def now(self) -> dt.datetime:
+        """The simulator's clock (what LastUpdated, ShippedTime and changed-since filters use)."""
+        return self.state.now()
+
+    # --- articles and stock -----------------------------------------------------------------------
 
     def add_article(self, number: str, name: str | None = None, stock: Decimal | int = 0) -> Article:
-        """Create an article (or set its name and physical stock)."""
+        """Create an article (or set its name and physical stock), without an inventory transaction."""
         return self.state.add_article(number, name, stock)
+
+    def article(self, number: str) -> Article | None:
+        """One article's master data, or None."""
+        return self.state.article(number)
 
     def articles(self) -> list[Article]:
         """Every article."""
@@ -108,10 +137,22 @@ class OngoingWmsSimulator:
 
     def inventory(self, number: str) -> InventoryRow:
         """One article's stock figures as GetInventoryByQuery would report them."""
-        rows = self.state.inventory([number])
+        rows = self.state.inventory(InventoryQuery(numbers=(number,)))
         if not rows:
             raise KeyError(f"no article {number}")
         return rows[0]
+
+    def adjust_stock(
+        self, article: str, delta: Quantity, cause: str = "counted", comment: str | None = None
+    ) -> InventoryTransaction:
+        """Change physical stock (cause `received`, `counted` or `damaged`), as an inventory transaction."""
+        return self.state.adjust_stock(article, delta, cause, comment)
+
+    def transactions(self) -> list[InventoryTransaction]:
+        """Every inventory transaction (what GetInventoryChanges reports)."""
+        return self.state.transactions()
+
+    # --- orders -----------------------------------------------------------------------------------
 
     def orders(self) -> list[Order]:
         """Snapshots of every order (immutable), oldest first."""
@@ -122,16 +163,62 @@ class OngoingWmsSimulator:
         return self.state.order(number)
 
     def set_status(self, number: str, status: int) -> Order:
-        """Move an order to any status (as the warehouse would)."""
+        """Move an order to any status, no rules checked (as a warehouse admin could)."""
         return self.state.set_status(number, status)
 
-    def pick(self, number: str, quantities: Mapping[str, Decimal] | None = None) -> Order:
-        """Pick an order's lines (in full, or per ExternalOrderLineCode) and set it to 400 Picked."""
+    def allocate(self, number: str) -> Order:
+        """Allocate the order's unpicked quantities (320 Allocated)."""
+        return self.state.allocate(number)
+
+    def pick(self, number: str, quantities: Mapping[str, Quantity] | None = None) -> Order:
+        """Pick more per ExternalOrderLineCode (accumulating), or everything left; 400 Picked."""
         return self.state.pick(number, quantities)
 
-    def ship(self, number: str, way_bill: str | None = None) -> Order:
-        """Ship a picked order (450 Sent, with a waybill); physical stock drops."""
-        return self.state.ship(number, way_bill)
+    def ship(
+        self,
+        number: str,
+        way_bill: str | None = None,
+        *,
+        tracking_url: str | None = None,
+        transporter: str | None = None,
+        transporter_code: str | None = None,
+    ) -> Order:
+        """Ship what was picked (450 Sent, ShippedTime); physical stock drops."""
+        return self.state.ship(
+            number, way_bill, tracking_url=tracking_url, transporter=transporter, transporter_code=transporter_code
+        )
+
+    def cancel(self, number: str) -> Order:
+        """Cancel in the warehouse (1000), only while nothing is picked."""
+        return self.state.cancel(number)
+
+    def return_lines(self, number: str, quantities: Mapping[str, Quantity], *, restock: bool = True) -> Order:
+        """Register returned quantities per line (800 Returned); returned goods go back on hand by default."""
+        return self.state.return_lines(number, quantities, restock=restock)
+
+    def create_foreign_order(self, number: str, lines: ForeignLines, order_type: str | None = None) -> Order:
+        """An order the router never sent: `{article: qty}` or `[(line code, article, qty), ...]`."""
+        return self.state.create_foreign_order(number, lines, order_type)
+
+    # --- purchase orders --------------------------------------------------------------------------
+
+    def in_orders(self) -> list[InOrder]:
+        """Every purchase order, oldest first."""
+        return self.state.in_orders()
+
+    def in_order(self, number: str) -> InOrder | None:
+        """The (newest) purchase order with this number."""
+        return self.state.in_order(number)
+
+    def receive(self, number: str, quantities: Mapping[str, Quantity] | None = None) -> InOrder:
+        """Receive goods on a purchase order (per line code, or all still expected): stock goes up."""
+        return self.state.receive(number, quantities)
+
+    def create_foreign_in_order(self, number: str, lines: ForeignLines, supplier: str | None = None) -> InOrder:
+        """A purchase order the router never sent."""
+        return self.state.create_foreign_in_order(number, lines, supplier)
+
+    # --- observation ------------------------------------------------------------------------------
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -143,6 +230,7 @@ class OngoingWmsSimulator:
         return self.state.wait_until(predicate, timeout)
 
     def reset(self) -> None:
-        """Forget orders, articles and requests, and disarm faults."""
+        """Forget orders, purchase orders, articles and requests; disarm faults; switch webhooks off."""
         self.state.reset()
         self.faults.clear()
+        self.webhooks.clear()

@@ -375,3 +375,26 @@ def test_standalone_simulator_serves_the_wsdl(standalone: tuple[subprocess.Popen
     base = url.removesuffix("/demo/service.asmx")
     assert httpx.get(f"{base}/_sim/articles").json()[0]["stock"] == "4"
     assert process.poll() is None
+
+
+def test_server_thread_serves_a_bound_async_method() -> None:
+    class App:
+        async def handle(self, scope: dict[str, Any], _receive: Any, send: Any) -> None:
+            if scope["type"] == "http":
+                await send({"type": "http.response.start", "status": 200, "headers": []})
+                await send({"type": "http.response.body", "body": b"bound"})
+
+    with ServerThread(App().handle) as server:
+        assert httpx.get(server.url).text == "bound"
+
+
+def test_server_thread_start_fails_instead_of_hanging_when_lifespan_never_completes() -> None:
+    async def stuck(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                pass  # never answers lifespan.startup
+
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"lifespan\.startup\.complete"):
+        ServerThread(stuck, startup_timeout=0.5).start()
+    assert time.monotonic() - started < 5

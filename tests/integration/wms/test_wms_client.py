@@ -17,6 +17,7 @@ from router.wms.mapping import WmsArticle
 
 if TYPE_CHECKING:
     from simulators.ongoing_wms import OngoingWmsSimulator
+    from tests.integration.wms.conftest import ManualClock
 
 MakeRouted = Callable[..., RoutedOrder]
 PASSWORD = "pw-Xq7-never-in-logs"  # the conftest's; repeated because tests cannot import each other
@@ -284,10 +285,11 @@ async def test_find_order_of_an_unknown_number_is_none(client: WmsClient) -> Non
 
 
 async def test_get_orders_filters_by_number_status_and_change_time(
-    client: WmsClient, sim: OngoingWmsSimulator, make_routed: MakeRouted
+    client: WmsClient, sim: OngoingWmsSimulator, make_routed: MakeRouted, clock: ManualClock
 ) -> None:
     for number in ("20-SE", "21-SE", "22-SE"):
         await client.process_order(make_routed(number))
+    clock.advance(seconds=1)
     sim.set_status("21-SE", 400)
     sim.set_status("22-SE", 450)
     cutoff = sim.order("21-SE").updated_at  # type: ignore[union-attr]
@@ -355,9 +357,9 @@ async def test_sellable_drops_on_create_and_recovers_on_remove(client: WmsClient
 
 
 async def test_inventory_changed_since_returns_only_touched_articles(
-    client: WmsClient, sim: OngoingWmsSimulator, make_routed: MakeRouted
+    client: WmsClient, sim: OngoingWmsSimulator, make_routed: MakeRouted, clock: ManualClock
 ) -> None:
-    cutoff = max(a.changed_at for a in sim.articles())
+    cutoff = clock.advance(seconds=1)
     await client.process_order(make_routed("42-SE", lines=(("1", "A2", 1),)))
 
     lines = await client.get_inventory(changed_since=cutoff)
