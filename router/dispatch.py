@@ -26,6 +26,9 @@ __all__ = ["WmsDispatcher"]
 
 log = structlog.get_logger(__name__)
 
+_READ_BATCH = 200
+"""Webhook-triggered reads answered by one WMS call (Ongoing asks integrations to batch)."""
+
 
 class WmsDispatcher:
     """Handles the jobs of the WMS lane; one instance per process, called by its LaneWorker."""
@@ -122,7 +125,16 @@ class WmsDispatcher:
         await self._placed(job, wms_order_id, revision)
 
     async def _read_orders(self, job: Job) -> None:
-        await self.reader.read([str(n) for n in job.payload.get("numbers", [])])
+        """Answer this and every other due webhook-triggered read with one GetOrdersByQuery."""
+        with wrap_db_errors():
+            others = await self.pool.fetch(queries["pending_reads"], job.lane, job.id, _READ_BATCH)
+        numbers = {str(n) for n in job.payload.get("numbers", [])}
+        for row in others:
+            numbers.update(str(n) for n in dict(row["payload"]).get("numbers", []))
+        await self.reader.read(sorted(numbers))
+        if others:
+            with wrap_db_errors():
+                await self.pool.execute(queries["finish_many"], [row["id"] for row in others])
 
     async def _report_counters(self, job: Job) -> None:
         """After the source accepted an event, mark its quantities reported in the WMS (cumulative values)."""

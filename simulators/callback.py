@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -31,6 +32,7 @@ class Delivery:
     body: dict[str, Any]
     signature_ok: bool
     answered: int
+    received_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass

@@ -86,3 +86,15 @@ SELECT pg_try_advisory_lock(7411, hashtext($1));
 -- A replayed event delivery makes its event pending again.
 UPDATE order_events SET state = 'pending', last_error = NULL
 WHERE id = ($1::jsonb ->> 'event_id')::bigint AND state = 'dead';
+
+-- pending_reads --
+-- Other due webhook-triggered reads of the lane, to answer together with one WMS call.
+SELECT id, payload FROM outbox
+WHERE lane = $1 AND kind = 'wms.read_orders' AND state = 'pending' AND available_at <= now() AND id <> $2
+ORDER BY id
+LIMIT $3;
+
+-- finish_many --
+-- Several rows done at once (reads answered by one batched call).
+UPDATE outbox SET state = 'done', finished_at = now(), lease_until = NULL, last_error = NULL
+WHERE id = ANY($1::bigint[]) AND state = 'pending';
