@@ -27,7 +27,7 @@ from router.testing import order_json
 from simulators.callback import CallbackReceiver
 from simulators.ongoing_wms import OngoingWmsSimulator
 
-SECRET = "bench-hook-secret"  # noqa: S105 - a loopback benchmark secret
+SECRET = "bench-hook-secret"
 
 
 async def wait_for(predicate, timeout: float = 120.0) -> None:
