@@ -40,6 +40,10 @@ class ConnectorContext(msgspec.Struct, frozen=True, kw_only=True):
     credentials: Mapping[str, object] = msgspec.field(default_factory=dict)
     http: httpx.AsyncClient | None = None
 
+    def __repr__(self) -> str:
+        """Never the credentials' values: only which ones are set."""
+        return f"ConnectorContext(source={self.source.name!r}, credentials=<{', '.join(sorted(self.credentials))}>)"
+
 
 @runtime_checkable
 class Connector(Protocol):

@@ -34,3 +34,28 @@ def test_credentials_are_sealed_and_opened_only_with_the_same_key() -> None:
 def test_a_bad_secret_key_is_a_clear_error() -> None:
     with pytest.raises(RouterError, match="Fernet"):
         CredentialBox("not-a-key")
+
+
+def test_a_connector_context_never_shows_credential_values() -> None:
+    import datetime as dt
+
+    from connectors.base import ConnectorContext
+    from router.domain import Source
+
+    source = Source(
+        id=1,
+        name="se",
+        kind="generic",
+        suffix="SE",
+        order_type="B2C",
+        is_article_master=False,
+        enabled=True,
+        settings={},
+        has_credentials=True,
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    context = ConnectorContext(source=source, credentials={"password": "hunter2", "token": "t0ken"})
+    for text in (repr(context), str(context), f"{context!r}"):
+        assert "hunter2" not in text
+        assert "t0ken" not in text
+        assert "password" in text
