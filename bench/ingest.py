@@ -27,7 +27,9 @@ from simulators.ongoing_wms import OngoingWmsSimulator
 
 async def ingest(urls: list[str], key: str, *, clients: int, orders: int, prefix: str = "B") -> float:
     """Push `orders` distinct orders with `clients` keep-alive connections spread over `urls`; orders/s."""
-    payloads: list[object] = [order_json(f"{prefix}{n}") for n in range(orders)]
+    # Orders spread over 200 articles, as a real stream is: every order reserves its articles atomically, so
+    # orders for one hot article serialise on its counter row (bench/oversell.py is about that case).
+    payloads: list[object] = [order_json(f"{prefix}{n}", article=f"ART-{n % 200}") for n in range(orders)]
     elapsed, statuses = await post_all(urls, "/api/sources/se/orders", key, payloads, connections=clients)
     failures = sum(1 for s in statuses if s != 202)
     if failures or len(statuses) != orders:

@@ -7,6 +7,7 @@ import datetime as dt
 import asyncpg
 import structlog
 
+from router import ledger
 from router.db import transaction, wrap_db_errors
 from router.domain import EventKind, OrderState, WarehouseEvent, WmsOrderStatus
 from router.errors import FatalUpstreamError
@@ -68,8 +69,9 @@ class Cancellations:
         if after is None or after.status_number != CANCELLED:
             msg = f"the WMS accepted the cancellation of {number} but does not show it cancelled"
             raise FatalUpstreamError(msg)
-        with wrap_db_errors():
-            await self.pool.execute(queries["supersede_order_jobs"], order["id"])
+        async with transaction(self.pool) as conn:
+            await conn.execute(queries["supersede_order_jobs"], order["id"])
+            await ledger.release_order(conn, order["id"])
         await self.fanback.process([after], now=dt.datetime.now(dt.UTC))
         log.info("order.cancelled", order_id=order["id"], wms_order_number=number)
 
@@ -86,6 +88,7 @@ class Cancellations:
         async with transaction(self.pool) as conn:
             await conn.execute(queries["supersede_order_jobs"], order["id"])
             await conn.execute(queries["mark_order_state"], order["id"], OrderState.CANCELLED.value, None)
+            await ledger.release_order(conn, order["id"])
             await Fanback.emit(conn, order_id=order["id"], source_id=order["source_id"], event=event)
 
     async def _refuse(self, order: asyncpg.Record, current: WmsOrderStatus) -> None:

@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 import structlog
 
-from router import metrics
+from router import ledger, metrics
 from router.cancel import Cancellations, reject, too_late_reason
 from router.db import transaction, wrap_db_errors
 from router.domain import CanonicalOrder, OrderState, RoutedOrder
@@ -147,8 +147,10 @@ class WmsDispatcher:
             await self.wms.report_returned_lines(number, returned)
 
     async def _placed(self, job: Job, wms_order_id: int, revision: int) -> None:
-        with wrap_db_errors():
-            await self.pool.execute(queries["place_order_and_finish"], job.order_id, wms_order_id, revision, job.id)
+        async with transaction(self.pool) as conn:
+            await conn.execute(queries["place_order_and_finish"], job.order_id, wms_order_id, revision, job.id)
+            if job.order_id is not None:
+                await ledger.place_order(conn, job.order_id)  # held -> placed, in the same transaction
         log.info("dispatch.placed", order_id=job.order_id, wms_order_id=wms_order_id, revision=revision)
 
     async def _fail(self, job: Job, error: str, *, permanent: bool) -> None:

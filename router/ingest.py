@@ -10,6 +10,7 @@ import msgspec
 import structlog
 
 from connectors import ConnectorContext, connector_class
+from router import ledger, metrics
 from router.db import transaction, wrap_db_errors
 from router.domain import ArticleUpdate, CanonicalOrder, Ignored, InboxState, OrderState, RoutedOrder, Source
 from router.errors import DuplicateOrder, InputError, UniqueViolation
@@ -130,6 +131,8 @@ class Ingestor:
                 int(Priority.ORDER),
             )
         if new is not None:
+            if new["short"]:
+                metrics.SHORT_ORDERS.labels("hold" if new["shortage_held"] else "send").inc()
             return self._done(
                 outcome="created",
                 inbox_id=inbox_id,
@@ -192,6 +195,15 @@ class Ingestor:
             )
             if outcome == "replaced":
                 await conn.execute(queries["supersede_pending"], order_id, "order.send", key)
+            await ledger.reserve_existing(
+                conn,
+                order_id=order_id,
+                revision=revision,
+                source_id=source.id,
+                line_numbers=line_arrays[0],
+                articles=line_arrays[2],
+                quantities=line_arrays[3],
+            )
             await InboxStore.finish(conn, inbox_id, InboxState.ACCEPTED, order_id=order_id)
         return self._done(
             outcome=outcome, inbox_id=inbox_id, number=number, routed=routed, order_id=order_id, revision=revision

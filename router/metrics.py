@@ -11,6 +11,9 @@ __all__ = [
     "FOREIGN_EVENTS_IGNORED",
     "INBOX_PAYLOADS",
     "ORDERS_INGESTED",
+    "SHORT_ORDERS",
+    "STOCK_PUSHES",
+    "STOCK_SNAPSHOTS",
     "WMS_CALLS",
     "WMS_LATENCY",
 ]
@@ -30,4 +33,11 @@ EVENTS_CREATED = Counter("router_events_created_total", "Warehouse events create
 EVENTS_DELIVERED = Counter("router_events_delivered_total", "Events sources accepted, by outcome.", ["kind", "outcome"])
 FOREIGN_EVENTS_IGNORED = Counter(
     "router_foreign_events_ignored_total", "WMS order changes of orders the router did not create (ignored)."
+)
+SHORT_ORDERS = Counter(
+    "router_short_orders_total", "Orders accepted with less stock available than ordered, by policy.", ["policy"]
+)
+STOCK_SNAPSHOTS = Counter("router_stock_snapshots_total", "WMS stock reads applied to the ledger, by kind.", ["kind"])
+STOCK_PUSHES = Counter(
+    "router_stock_pushes_total", "Stock pushes to sources, by outcome (pushed, unchanged, failed).", ["outcome"]
 )

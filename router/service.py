@@ -17,6 +17,8 @@ from router.dispatch import WmsDispatcher
 from router.lane import LaneWorker, Periodic
 from router.runtime import Runtime
 from router.settings import Settings
+from router.stockpush import StockPushWorker
+from router.stocksync import StockSync
 from router.wms.client import WmsClient
 
 __all__ = ["run_router", "run_wms_lane", "run_workers", "serve"]
@@ -54,6 +56,16 @@ async def run_workers(rt: Runtime) -> None:
     async with anyio.create_task_group() as tg:
         tg.start_soon(delivery.run)
         tg.start_soon(run_wms_lane, rt)
+        if rt.settings.ledger.sync_enabled:
+            pusher = StockPushWorker(
+                dsn=rt.dsn,
+                pool=rt.pool,
+                sources=rt.sources,
+                http=rt.http,
+                settings=rt.settings.outbox,
+                concurrency=rt.settings.ledger.push_concurrency,
+            )
+            tg.start_soon(pusher.run)
 
 
 async def run_wms_lane(rt: Runtime) -> None:
@@ -80,12 +92,15 @@ async def run_wms_lane(rt: Runtime) -> None:
             fanback_settings=rt.settings.fanback,
         )
         poll = Periodic("wms.poll", rt.settings.fanback.poll_seconds, dispatcher.reader.poll)
+        periodic = [poll]
+        if rt.settings.ledger.sync_enabled:
+            periodic += StockSync(rt.pool, wms, rt.settings.ledger).periodic()
         worker = LaneWorker(
             dsn=rt.dsn,
             pool=rt.pool,
             lane=rt.wms_lane,
             handler=dispatcher.handle,
-            periodic=[poll],
+            periodic=periodic,
             lease_seconds=rt.settings.outbox.lease_seconds,
             sweep_seconds=rt.settings.outbox.sweep_seconds,
         )

@@ -114,6 +114,26 @@ class FanbackSettings:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class LedgerSettings:
+    """The reservation ledger's stock reads and the stock push to sources (reservations are always kept)."""
+
+    sync_enabled: bool = False
+    """Read stock from the WMS and push targets to sources (on for `router serve` unless ROUTER_LEDGER_SYNC=false)."""
+    full_sync_seconds: float = 900.0
+    """How often the WMS lane reads every article's stock (GetInventoryByQuery, paged)."""
+    delta_sync_seconds: float = 60.0
+    """How often it reads only the articles whose stock changed since the last read (minus the overlap)."""
+    delta_overlap_seconds: float = 120.0
+    """Each delta read starts this far before the previous one (clock skew, late commits)."""
+    page_size: int = 500
+    """Articles per page of a full read."""
+    settle_skew_seconds: float = 2.0
+    """A placed reservation settles only on a read that started at least this long after the WMS confirmed it."""
+    push_concurrency: int = 2
+    """Stock pushes in flight per process (pushes to one source are serialised across processes)."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class Settings:
     """All settings."""
 
@@ -123,6 +143,7 @@ class Settings:
     wms: WmsSettings
     outbox: OutboxSettings
     fanback: FanbackSettings = dataclasses.field(default_factory=FanbackSettings)
+    ledger: LedgerSettings = dataclasses.field(default_factory=LedgerSettings)
     log_level: str = "info"
     run_workers: bool = True
 
@@ -166,6 +187,15 @@ class Settings:
                 shipped_from_status=_int("FANBACK_SHIPPED_FROM_STATUS", 450),
                 webhook_secret=_env("WMS_WEBHOOK_SECRET"),
                 delivery_concurrency=_int("DELIVERY_CONCURRENCY", 4),
+            ),
+            ledger=LedgerSettings(
+                sync_enabled=(_env("LEDGER_SYNC", "true") or "true").lower() in {"1", "true", "yes"},
+                full_sync_seconds=_float("LEDGER_FULL_SYNC_SECONDS", 900.0),
+                delta_sync_seconds=_float("LEDGER_DELTA_SYNC_SECONDS", 60.0),
+                delta_overlap_seconds=_float("LEDGER_DELTA_OVERLAP_SECONDS", 120.0),
+                page_size=_int("LEDGER_PAGE_SIZE", 500),
+                settle_skew_seconds=_float("LEDGER_SETTLE_SKEW_SECONDS", 2.0),
+                push_concurrency=_int("LEDGER_PUSH_CONCURRENCY", 2),
             ),
             log_level=_env("LOG_LEVEL", "info") or "info",
             run_workers=(_env("RUN_WORKERS", "true") or "true").lower() in {"1", "true", "yes"},

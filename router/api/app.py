@@ -13,6 +13,7 @@ from router.api.hooks import HookController
 from router.api.orders import OrderController
 from router.api.problems import exception_handlers
 from router.api.sources import SourceController
+from router.api.stock import StockController
 from router.runtime import Runtime
 
 __all__ = ["create_app"]
@@ -32,6 +33,7 @@ def create_app(rt: Runtime) -> Litestar:
             InboxController,
             WmsController,
             HookController,
+            StockController,
             healthz,
             readyz,
             metrics,

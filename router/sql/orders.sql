@@ -3,24 +3,75 @@
 SELECT * FROM orders WHERE source_id = $1 AND source_order_number = $2 FOR UPDATE;
 
 -- insert_new_order --
--- Fast path for an order never seen before, in one statement: the order, its lines, its outbox row, the
--- payload's fate and the lane's wake-up. No row back means the order exists (take the locking path).
-WITH o AS (
-    INSERT INTO orders (source_id, source_order_number, wms_order_number, order_type, state, payload, payload_hash, inbox_id)
-    VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7)
+-- Fast path for an order never seen before, in one statement: the order, its lines, its reservations (the
+-- article counters locked in article order, so multi-line orders cannot deadlock), its outbox row (not due
+-- while the order waits for stock under the source's `hold` policy), new stock targets for every source,
+-- the payload's fate and the lanes' wake-up. No row back means the order exists (take the locking path).
+WITH want AS (
+    SELECT t.article_number, sum(t.quantity) AS quantity
+    FROM unnest($10::text[], $11::numeric[]) AS t(article_number, quantity)
+    GROUP BY t.article_number
+), locked AS (
+    SELECT c.article_number, c.available, c.read_started_at FROM stock_counters c
+    WHERE c.article_number IN (SELECT article_number FROM want)
+    ORDER BY c.article_number
+    FOR UPDATE
+), need AS (
+    SELECT w.article_number, w.quantity, coalesce(l.available, 0) AS available_before, l.read_started_at,
+           coalesce(l.available, 0) < w.quantity AS short
+    FROM want w LEFT JOIN locked l USING (article_number)
+), verdict AS (
+    SELECT coalesce(bool_or(n.short), false) AS short,
+           coalesce(bool_or(n.short), false) AND ledger_holds(s.settings, s.shortage_policy) AS held
+    FROM sources s LEFT JOIN need n ON true WHERE s.id = $1 GROUP BY s.settings, s.shortage_policy
+), o AS (
+    INSERT INTO orders (source_id, source_order_number, wms_order_number, order_type, state, payload, payload_hash,
+                        inbox_id, short, shortage_held)
+    SELECT $1, $2, $3, $4, CASE WHEN v.held THEN 'received' ELSE 'queued' END, $5, $6, $7, v.short, v.held
+    FROM verdict v
     ON CONFLICT ON CONSTRAINT orders_source_order_key DO NOTHING
-    RETURNING id, revision
+    RETURNING id, revision, short, shortage_held
 ), lines AS (
     INSERT INTO order_lines (order_id, line_no, line_id, article_number, quantity)
     SELECT o.id, t.line_no, t.line_id, t.article_number, t.quantity
     FROM o, unnest($8::int[], $9::text[], $10::text[], $11::numeric[]) AS t(line_no, line_id, article_number, quantity)
+), reserved AS (
+    INSERT INTO reservations (order_id, revision, line_no, source_id, article_number, quantity, short,
+                              available_before, read_started_at)
+    SELECT o.id, 1, t.line_no, $1, t.article_number, t.quantity, n.short, n.available_before, n.read_started_at
+    FROM o, unnest($8::int[], $10::text[], $11::numeric[]) AS t(line_no, article_number, quantity)
+    JOIN need n USING (article_number)
+), counted AS (
+    INSERT INTO stock_counters AS c (article_number, held, version)
+    SELECT n.article_number, n.quantity, nextval('stock_version_seq') FROM o, need n ORDER BY n.article_number
+    ON CONFLICT (article_number) DO UPDATE
+    SET held = c.held + excluded.held, version = excluded.version, updated_at = clock_timestamp()
+    RETURNING c.article_number, c.known, c.sellable - c.held - c.placed AS available, c.version
+), targets AS (
+    INSERT INTO stock_targets AS t (source_id, article_number, target, version)
+    SELECT s.id, k.article_number, greatest(0, k.available - ledger_stock_buffer(s.settings, s.stock_buffer)), k.version
+    FROM counted k JOIN sources s ON s.enabled WHERE k.known
+    ON CONFLICT (source_id, article_number) DO UPDATE
+    SET target = excluded.target, version = excluded.version, updated_at = clock_timestamp()
+    WHERE t.version < excluded.version
+    RETURNING t.source_id, t.version
+), pushes AS (
+    INSERT INTO outbox (lane, kind, priority, idempotency_key)
+    SELECT 'stock:' || source_id, 'stock.push', 50, 'stock:' || source_id || ':' || max(version)
+    FROM targets GROUP BY source_id
+    ON CONFLICT ON CONSTRAINT outbox_idempotency_key_key DO NOTHING
+    RETURNING id
 ), job AS (
-    INSERT INTO outbox (lane, kind, priority, order_id, idempotency_key, payload)
-    SELECT $12, 'order.send', $13, o.id, 'order:' || o.id || ':rev:1', jsonb_build_object('revision', 1) FROM o
+    INSERT INTO outbox (lane, kind, priority, order_id, idempotency_key, payload, available_at)
+    SELECT $12, 'order.send', $13, o.id, 'order:' || o.id || ':rev:1', jsonb_build_object('revision', 1),
+           CASE WHEN o.shortage_held THEN now() + interval '100 years' ELSE now() END
+    FROM o
 ), fate AS (
     UPDATE inbox SET state = 'accepted', order_id = o.id, processed_at = clock_timestamp() FROM o WHERE inbox.id = $7
 )
-SELECT o.id, o.revision, pg_notify('router_outbox', $12) FROM o;
+SELECT o.id, o.revision, o.short, o.shortage_held, pg_notify('router_outbox', $12),
+       (SELECT count(*) FROM (SELECT pg_notify('router_outbox', 'stock:') FROM pushes LIMIT 1) n) AS pushes
+FROM o;
 
 -- insert_order --
 -- A new order; (source, number) and the WMS number are unique.
