@@ -1,0 +1,207 @@
+"""WooCommerceConnector: webhooks in (and the ping), reconciliation poll, status and stock out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import msgspec
+import structlog
+
+from connectors._webhooks import CANCELLED_PREFIX, header, verify_base64_hmac, whole_units
+from connectors.base import ConnectorContext, decode_error_to_input_error
+from connectors.woocommerce.client import BATCH_LIMIT, WooClient
+from connectors.woocommerce.mapping import ORDER_TOPICS, PING, decode_order, order_to_canonical
+from connectors.woocommerce.models import OrderIdentity, ProductRef
+from connectors.woocommerce.reporting import WooReporter
+from connectors.woocommerce.settings import WooCredentials, WooSettings, load_settings
+from router.domain import CanonicalOrder, Ignored, PulledPayload, PullPage, StockTarget, WarehouseEvent
+from router.errors import FatalUpstreamError, InputError
+
+__all__ = ["SIGNATURE_HEADER", "TOPIC_HEADER", "WooCommerceConnector"]
+
+log = structlog.get_logger(__name__)
+
+SIGNATURE_HEADER = "X-WC-Webhook-Signature"
+TOPIC_HEADER = "X-WC-Webhook-Topic"
+_identity = msgspec.json.Decoder(OrderIdentity)
+
+
+class _Cursor(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """The poll's position: the newest `date_modified_gmt` of finished sweeps, and a sweep in progress."""
+
+    high: dt.datetime | None = None
+    since: dt.datetime | None = None
+    page: int = 0
+    seen: dt.datetime | None = None
+
+
+_cursor_decoder = msgspec.json.Decoder(_Cursor)
+
+
+class WooCommerceConnector:
+    """One WooCommerce site (see `docs/connectors/woocommerce.md` for settings, credentials and mapping)."""
+
+    kind: ClassVar[str] = "woocommerce"
+    client_class: ClassVar[type[WooClient]] = WooClient
+
+    def __init__(self, context: ConnectorContext) -> None:
+        self.context = context
+        self.settings: WooSettings = load_settings(context.source.settings)
+        self._credentials = WooCredentials.from_mapping(context.credentials)
+        self._client: WooClient | None = None
+        self._reporter: WooReporter | None = None
+        self._products: dict[str, ProductRef] = {}
+
+    def __repr__(self) -> str:
+        return f"WooCommerceConnector(source={self.context.source.name!r})"
+
+    @property
+    def client(self) -> WooClient:
+        """The REST client, made on first use (webhook handling needs none)."""
+        if self._client is None:
+            if self.context.http is None:
+                raise RuntimeError("this WooCommerce connector has no HTTP client")
+            if not self.settings.base_url:
+                raise InputError("the site's URL is not configured", field="settings.base_url")
+            key, secret = self._credentials.consumer_key, self._credentials.consumer_secret
+            if key is None or secret is None:
+                raise InputError("the REST API key pair is not configured", field="credentials.consumer_key")
+            self._client = self.client_class(
+                self.context.http,
+                base_url=self.settings.base_url,
+                consumer_key=key,
+                consumer_secret=secret,
+                timeout=self.settings.timeout_seconds,
+            )
+        return self._client
+
+    # --- inbound -----------------------------------------------------------------------------------
+
+    async def verify(self, body: bytes, headers: Mapping[str, str]) -> None:
+        """`X-WC-Webhook-Signature` over the raw body; only the unsigned creation ping passes without one."""
+        if header(headers, SIGNATURE_HEADER) is None and PING.fullmatch(body):
+            return  # carries nothing but a webhook id; WooCommerce needs a 200 to save the webhook
+        verify_base64_hmac(
+            body, headers, header_name=SIGNATURE_HEADER, secrets=[self._credentials.webhook_secret or ""]
+        )
+
+    def normalize(self, body: bytes, headers: Mapping[str, str]) -> CanonicalOrder | Ignored:
+        """An order topic's body in an imported status to a CanonicalOrder; the ping and the rest Ignored."""
+        ping = PING.fullmatch(body)
+        if ping is not None:
+            return Ignored(reason=f"webhook {ping[1].decode()} ping")
+        topic = header(headers, TOPIC_HEADER)
+        if not topic:
+            raise InputError("the X-WC-Webhook-Topic header is missing", field=f"headers.{TOPIC_HEADER}")
+        if topic == "order.deleted":
+            deleted = self._identity(body)
+            return Ignored(reason=f"{CANCELLED_PREFIX} order id {deleted.id} was deleted in WooCommerce")
+        if topic not in ORDER_TOPICS:
+            return Ignored(reason=f"topic {topic[:100]!r} carries no order for the router")
+        return order_to_canonical(decode_order(body), import_statuses=self.settings.import_statuses)
+
+    @staticmethod
+    def _identity(body: bytes) -> OrderIdentity:
+        try:
+            return _identity.decode(body)
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            raise decode_error_to_input_error(exc) from exc
+
+    def dedup_key(self, body: bytes, headers: Mapping[str, str]) -> str:
+        """Order id plus `date_modified_gmt` (the delivery id repeats within a second); the ping: its id."""
+        ping = PING.fullmatch(body)
+        if ping is not None:
+            return f"ping:{ping[1].decode()}"
+        order = self._identity(body)
+        if header(headers, TOPIC_HEADER) == "order.deleted":
+            return f"{order.id}:deleted"
+        return f"{order.id}:{order.date_modified_gmt or order.date_modified or ''}"
+
+    # --- reconciliation poll -----------------------------------------------------------------------
+
+    async def pull(self, cursor: str | None) -> PullPage:
+        """One page of orders modified since the cursor's newest change minus the overlap window."""
+        state = _decode_cursor(cursor)
+        if state.page == 0:
+            since = state.high - dt.timedelta(seconds=self.settings.pull_overlap_seconds) if state.high else None
+            state = _Cursor(high=state.high, since=since, page=1, seen=state.high)
+        rows, pages = await self.client.orders_page(
+            modified_after=state.since, page=state.page, per_page=self.settings.page_size
+        )
+        seen = state.seen
+        items: list[PulledPayload] = []
+        for raw in rows:
+            body = bytes(raw)
+            try:
+                order = _identity.decode(body)
+                modified = dt.datetime.fromisoformat(order.date_modified_gmt) if order.date_modified_gmt else None
+            except (msgspec.ValidationError, msgspec.DecodeError, ValueError) as exc:
+                raise FatalUpstreamError(f"an order in the poll is unreadable: {exc}") from None
+            if modified is not None:
+                modified = modified.replace(tzinfo=dt.UTC) if modified.tzinfo is None else modified
+                seen = modified if seen is None or modified > seen else seen
+            items.append(PulledPayload(external_id=str(order.id), body=body, headers={TOPIC_HEADER: "order.updated"}))
+        if state.page < pages:
+            following = _Cursor(high=state.high, since=state.since, page=state.page + 1, seen=seen)
+            return PullPage(items=tuple(items), cursor=msgspec.json.encode(following).decode(), more=True)
+        return PullPage(items=tuple(items), cursor=msgspec.json.encode(_Cursor(high=seen)).decode(), more=False)
+
+    # --- events and stock --------------------------------------------------------------------------
+
+    async def report(self, event: WarehouseEvent) -> None:
+        """Shipped: tracking meta, a note, `completed` once every line shipped; see WooReporter."""
+        if self._reporter is None:
+            self._reporter = WooReporter(self.client, self.settings)
+        await self._reporter.report(event)
+
+    async def push_stock(self, targets: Sequence[StockTarget]) -> None:
+        """Set `stock_quantity` (and `manage_stock`) by SKU, skipping products that already show the value."""
+        newest: dict[str, StockTarget] = {}
+        for target in targets:
+            if target.article_number not in newest or target.version > newest[target.article_number].version:
+                newest[target.article_number] = target
+        fresh: dict[int, ProductRef] = {}
+        for article in newest:
+            if article not in self._products:
+                for match in await self.client.products_by_sku(article):
+                    self._products[article] = match
+                    fresh[match.id] = match
+        by_parent: dict[int, dict[int, int]] = {}
+        for article, target in newest.items():
+            known = self._products.get(article)
+            if known is None:
+                log.warning("woocommerce.stock.unknown_sku", article=article)
+                continue
+            by_parent.setdefault(known.parent_id, {})[known.id] = whole_units(target.available)
+        for parent, wanted in by_parent.items():
+            await self._push_parent(parent, wanted, fresh)
+
+    async def _push_parent(self, parent: int, wanted: dict[int, int], fresh: dict[int, ProductRef]) -> None:
+        ids = list(wanted)
+        current = {pid: fresh[pid] for pid in ids if pid in fresh}
+        stale = [pid for pid in ids if pid not in current]
+        for start in range(0, len(stale), BATCH_LIMIT):
+            for product in await self.client.stock_of(parent, stale[start : start + BATCH_LIMIT]):
+                current[product.id] = product
+        updates: list[dict[str, Any]] = []
+        for pid, quantity in wanted.items():
+            now = current.get(pid)
+            if now is None:  # deleted since it was cached: look it up again next time
+                self._products = {sku: p for sku, p in self._products.items() if p.id != pid}
+                log.warning("woocommerce.stock.product_gone", product_id=pid)
+                continue
+            if now.stock_quantity != quantity or now.manage_stock is not True:
+                updates.append({"id": pid, "manage_stock": True, "stock_quantity": quantity})
+        for start in range(0, len(updates), BATCH_LIMIT):
+            await self.client.set_stock(parent, updates[start : start + BATCH_LIMIT])
+
+
+def _decode_cursor(cursor: str | None) -> _Cursor:
+    if not cursor:
+        return _Cursor()
+    try:
+        return _cursor_decoder.decode(cursor)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        raise InputError("not a cursor this connector issued", field="cursor") from None
