@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
-import anyio
 import asyncpg
 import httpx
 import msgspec
@@ -14,10 +12,11 @@ import structlog
 from connectors import ConnectorContext, connector_class
 from connectors.base import Reporter
 from router import metrics
+from router.claimloop import ClaimLoop
 from router.db import transaction, wrap_db_errors
 from router.domain import WarehouseEvent
 from router.errors import FatalUpstreamError, RetriableUpstreamError
-from router.outbox import CHANNEL, Job, Outbox, Priority, backoff_delay, enqueue
+from router.outbox import Job, Priority, backoff_delay, enqueue
 from router.settings import OutboxSettings
 from router.sql import queries
 from router.store.sources import SourceStore
@@ -27,8 +26,13 @@ __all__ = ["DeliveryWorker"]
 log = structlog.get_logger(__name__)
 
 
-class DeliveryWorker:
+class DeliveryWorker(ClaimLoop):
     """Claims `event.deliver` jobs of every source lane (several at once, one order's events in order)."""
+
+    name = "delivery"
+    lane_prefix = "source:"
+    claim_query = "claim_delivery"
+    next_due_query = "next_delivery_due"
 
     def __init__(
         self,
@@ -41,65 +45,14 @@ class DeliveryWorker:
         settings: OutboxSettings,
         concurrency: int,
     ) -> None:
-        self.dsn = dsn
-        self.pool = pool
+        super().__init__(dsn=dsn, pool=pool, settings=settings, concurrency=concurrency)
         self.sources = sources
         self.http = http
         self.wms_lane = wms_lane
-        self.settings = settings
-        self.concurrency = concurrency
-        self.outbox = Outbox(pool)
-        self._wake = anyio.Event()
 
-    def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
-        if payload.startswith("source:"):
-            self._wake.set()
-
-    async def run(self) -> None:
-        """Deliver until cancelled; reconnect after database trouble."""
-        while True:
-            try:
-                await self._run_once()
-            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-                log.warning("delivery.connection_lost", error=type(exc).__name__)
-                await anyio.sleep(min(self.settings.sweep_seconds, 2.0))
-
-    async def _run_once(self) -> None:
-        conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
-        try:
-            await conn.add_listener(CHANNEL, self._on_notify)
-            pid = conn.get_server_pid()
-            while True:
-                self._wake = anyio.Event()
-                async with anyio.create_task_group() as tg:
-                    for _ in range(self.concurrency):
-                        tg.start_soon(self._drain, pid)
-                due = await conn.fetchval(queries["next_delivery_due"])
-                wait = self.settings.sweep_seconds if due is None else max(0.0, min(due, self.settings.sweep_seconds))
-                with anyio.move_on_after(wait):
-                    await self._wake.wait()
-        finally:
-            with contextlib.suppress(Exception):
-                await conn.close(timeout=2)
-
-    async def _drain(self, pid: int) -> None:
-        while True:
-            with wrap_db_errors():
-                row = await self.pool.fetchrow(queries["claim_delivery"], self.settings.lease_seconds, pid)
-            if row is None:
-                return
-            job = Job(
-                id=row["id"],
-                lane=row["lane"],
-                kind=row["kind"],
-                priority=row["priority"],
-                order_id=row["order_id"],
-                idempotency_key=row["idempotency_key"],
-                payload=dict(row["payload"]),
-                attempts=row["attempts"],
-                last_error=row["last_error"],
-            )
-            await self.deliver(job)
+    async def handle(self, job: Job) -> None:
+        """Deliver one event."""
+        await self.deliver(job)
 
     async def deliver(self, job: Job) -> None:
         """Hand one event to its source's connector and settle the job."""

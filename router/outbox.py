@@ -13,7 +13,7 @@ from router.db import wrap_db_errors
 from router.errors import NotFound, NotReplayable
 from router.sql import queries
 
-__all__ = ["CHANNEL", "Job", "Outbox", "Priority", "backoff_delay", "enqueue", "wms_lane"]
+__all__ = ["CHANNEL", "Job", "Outbox", "Priority", "backoff_delay", "enqueue", "job_of", "wms_lane"]
 
 CHANNEL = "router_outbox"
 """LISTEN/NOTIFY channel; the payload is the lane name."""
@@ -73,7 +73,8 @@ async def enqueue(
     return row_id
 
 
-def _job(row: asyncpg.Record) -> Job:
+def job_of(row: asyncpg.Record) -> Job:
+    """A claimed outbox row as a Job."""
     return Job(
         id=row["id"],
         lane=row["lane"],
@@ -97,7 +98,7 @@ class Outbox:
         """The next due row of `lane`, leased to the session `holder_pid`, or None."""
         with wrap_db_errors():
             row = await self.pool.fetchrow(queries["claim"], lane, lease_seconds, holder_pid)
-        return _job(row) if row is not None else None
+        return job_of(row) if row is not None else None
 
     async def finish(self, job_id: int, conn: asyncpg.Connection | None = None) -> None:
         """Mark done (in `conn`'s transaction when given, so the outcome and the row commit together)."""
@@ -135,7 +136,7 @@ class Outbox:
                 elif row["order_id"] is not None:
                     await conn.execute(queries["requeue_order"], row["order_id"])
                 await conn.execute(queries["notify"], row["lane"])
-        return _job(row)
+        return job_of(row)
 
     async def due_lanes(self) -> list[str]:
         """Lanes with due work."""

@@ -10,10 +10,8 @@ retry with backoff and become dead letters like every outbox row.
 
 from __future__ import annotations
 
-import contextlib
 from decimal import Decimal
 
-import anyio
 import asyncpg
 import httpx
 import structlog
@@ -21,10 +19,11 @@ import structlog
 from connectors import ConnectorContext, connector_class
 from connectors.base import StockPusher
 from router import metrics
-from router.db import transaction, wrap_db_errors
+from router.claimloop import ClaimLoop
+from router.db import transaction
 from router.domain import StockTarget
 from router.errors import FatalUpstreamError, RetriableUpstreamError
-from router.outbox import CHANNEL, Job, Outbox, backoff_delay
+from router.outbox import Job, backoff_delay
 from router.settings import OutboxSettings
 from router.sql import queries
 from router.store.sources import SourceStore
@@ -51,8 +50,13 @@ def changed_targets(
     return out, send
 
 
-class StockPushWorker:
+class StockPushWorker(ClaimLoop):
     """Claims `stock.push` jobs of every source (several sources at once, one push per source at a time)."""
+
+    name = "stockpush"
+    lane_prefix = "stock:"
+    claim_query = "claim_stock_push"
+    next_due_query = "next_stock_push_due"
 
     def __init__(
         self,
@@ -64,64 +68,13 @@ class StockPushWorker:
         settings: OutboxSettings,
         concurrency: int,
     ) -> None:
-        self.dsn = dsn
-        self.pool = pool
+        super().__init__(dsn=dsn, pool=pool, settings=settings, concurrency=concurrency)
         self.sources = sources
         self.http = http
-        self.settings = settings
-        self.concurrency = concurrency
-        self.outbox = Outbox(pool)
-        self._wake = anyio.Event()
 
-    def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
-        if payload.startswith("stock:"):
-            self._wake.set()
-
-    async def run(self) -> None:
-        """Push until cancelled; reconnect after database trouble."""
-        while True:
-            try:
-                await self._run_once()
-            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-                log.warning("stockpush.connection_lost", error=type(exc).__name__)
-                await anyio.sleep(min(self.settings.sweep_seconds, 2.0))
-
-    async def _run_once(self) -> None:
-        conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
-        try:
-            await conn.add_listener(CHANNEL, self._on_notify)
-            pid = conn.get_server_pid()
-            while True:
-                self._wake = anyio.Event()
-                async with anyio.create_task_group() as tg:
-                    for _ in range(self.concurrency):
-                        tg.start_soon(self._drain, pid)
-                due = await conn.fetchval(queries["next_stock_push_due"])
-                wait = self.settings.sweep_seconds if due is None else max(0.0, min(due, self.settings.sweep_seconds))
-                with anyio.move_on_after(wait):
-                    await self._wake.wait()
-        finally:
-            with contextlib.suppress(Exception):
-                await conn.close(timeout=2)
-
-    async def _drain(self, pid: int) -> None:
-        while True:
-            with wrap_db_errors():
-                row = await self.pool.fetchrow(queries["claim_stock_push"], self.settings.lease_seconds, pid)
-            if row is None:
-                return
-            job = Job(
-                id=row["id"],
-                lane=row["lane"],
-                kind=row["kind"],
-                priority=row["priority"],
-                order_id=row["order_id"],
-                idempotency_key=row["idempotency_key"],
-                payload=dict(row["payload"]),
-                attempts=row["attempts"],
-                last_error=row["last_error"],
-            )
-            await self.push(job)
+    async def handle(self, job: Job) -> None:
+        """Push one source's changed figures."""
+        await self.push(job)
 
     async def push(self, job: Job) -> None:
         """Send one source what changed since it was last told, and settle the job."""
