@@ -65,7 +65,13 @@ class GenericConnector:
         )
 
     async def push_stock(self, targets: Sequence[StockTarget]) -> None:
-        """POST the new available quantities to the callback URL (one signed message for the batch)."""
+        """POST the new available quantities to the callback URL (one signed message for the batch).
+
+        A source without a callback URL has not asked for stock figures: nothing is sent (events, which it
+        must hear about, still dead-letter visibly instead).
+        """
+        if not self.context.source.settings.get("callback_url"):
+            return
         body = _event_encoder.encode({"kind": "stock", "targets": list(targets)})
         key = ",".join(f"{t.article_number}@{t.version}" for t in targets)
         delivery = hashlib.sha256(key.encode()).hexdigest()[:32]

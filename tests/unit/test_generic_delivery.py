@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from connectors.base import ConnectorContext
+from connectors.generic import GenericConnector
+from router.domain import EventKind, Source, StockTarget, WarehouseEvent
+from router.errors import FatalUpstreamError
+
+TARGETS = [StockTarget(article_number="A-1", available=Decimal(3), version=1)]
+
+
+def connector(settings: dict[str, object]) -> GenericConnector:
+    source = Source(
+        id=1,
+        name="se",
+        kind="generic",
+        suffix="SE",
+        order_type="B2C",
+        is_article_master=False,
+        enabled=True,
+        settings=settings,
+        has_credentials=False,
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    return GenericConnector(ConnectorContext(source=source))  # no HTTP client: any send attempt fails loudly
+
+
+async def test_a_source_with_a_callback_url_is_sent_its_stock() -> None:
+    with pytest.raises(FatalUpstreamError, match="HTTP client"):
+        await connector({"callback_url": "http://127.0.0.1:9/cb"}).push_stock(TARGETS)
+
+
+async def test_a_source_without_a_callback_url_is_not_sent_stock() -> None:
+    await connector({}).push_stock(TARGETS)  # would raise like the test above if it tried to send
+
+
+async def test_events_without_a_callback_url_fail_visibly() -> None:
+    event = WarehouseEvent(
+        kind=EventKind.SHIPPED,
+        idempotency_key="shipped:1-SE",
+        source_order_number="1",
+        wms_order_number="1-SE",
+        occurred_at=dt.datetime.now(dt.UTC),
+    )
+    with pytest.raises(FatalUpstreamError, match="callback_url"):
+        await connector({}).report(event)
