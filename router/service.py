@@ -15,6 +15,7 @@ from router.api import create_app
 from router.delivery import DeliveryWorker
 from router.dispatch import WmsDispatcher
 from router.lane import LaneWorker, Periodic
+from router.pull import PullWorker
 from router.runtime import Runtime
 from router.settings import Settings
 from router.stockpush import StockPushWorker
@@ -43,7 +44,7 @@ class _Server(uvicorn.Server):
 
 
 async def run_workers(rt: Runtime) -> None:
-    """Event delivery to sources, and the WMS lane (when a WMS is configured); runs until cancelled."""
+    """Event delivery, pulling from pull sources, stock pushes, and the WMS lane (when configured)."""
     delivery = DeliveryWorker(
         dsn=rt.dsn,
         pool=rt.pool,
@@ -53,8 +54,17 @@ async def run_workers(rt: Runtime) -> None:
         settings=rt.settings.outbox,
         concurrency=rt.settings.fanback.delivery_concurrency,
     )
+    puller = PullWorker(
+        dsn=rt.dsn,
+        pool=rt.pool,
+        sources=rt.sources,
+        ingestor=rt.ingestor,
+        http=rt.http,
+        tick=min(1.0, rt.settings.outbox.sweep_seconds),
+    )
     async with anyio.create_task_group() as tg:
         tg.start_soon(delivery.run)
+        tg.start_soon(puller.run)
         tg.start_soon(run_wms_lane, rt)
         if rt.settings.ledger.sync_enabled:
             pusher = StockPushWorker(
