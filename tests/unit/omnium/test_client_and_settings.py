@@ -21,7 +21,7 @@ def response(status: int, body: str = "", **headers: str) -> httpx.Response:
 
 @pytest.mark.parametrize("status", [200, 201, 204])
 def test_success_passes(status: int) -> None:
-    client().classify_response("GET /api/Orders/1", response(status), idempotent=True)
+    assert client().classify_response("GET /api/Orders/1", response(status), idempotent=True) is None
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 from decimal import Decimal
@@ -11,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connectors.omnium import OmniumConnector
-from router.domain import Address, CanonicalOrder, Ignored
+from router.domain import Address, ArticleUpdate, CanonicalOrder, Ignored
 from router.errors import InputError
 
 HEADER = "X-Omnium-Shipment-Id"
@@ -387,8 +386,15 @@ headers = st.sampled_from([{}, {HEADER: "1"}, {HEADER: ""}, {HEADER: "2"}, {HEAD
 def test_arbitrary_bytes_raise_only_input_errors(
     connector: OmniumConnector, body: bytes, header: dict[str, str]
 ) -> None:
-    with contextlib.suppress(InputError):
-        connector.normalize(body, header)
+    result: object
+    try:
+        result = connector.normalize(body, header)
+    except InputError as exc:
+        result = exc
+    # either a typed error naming the field, or a valid result
+    assert isinstance(result, (CanonicalOrder, ArticleUpdate, Ignored)) or (
+        isinstance(result, InputError) and bool(result.field)
+    )
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -412,5 +418,12 @@ def test_mutated_orders_raise_only_input_errors(
     connector: OmniumConnector, om: Any, shipment: dict[str, Any], order: dict[str, Any]
 ) -> None:
     doc = {**om.with_shipment(om.order(), 0, **shipment), **order}
-    with contextlib.suppress(InputError):
-        connector.normalize(json.dumps(doc).encode(), {HEADER: "1"})
+    result: object
+    try:
+        result = connector.normalize(json.dumps(doc).encode(), {HEADER: "1"})
+    except InputError as exc:
+        result = exc
+    # either a typed error naming the field, or a valid result
+    assert isinstance(result, (CanonicalOrder, ArticleUpdate, Ignored)) or (
+        isinstance(result, InputError) and bool(result.field)
+    )
