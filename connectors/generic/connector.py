@@ -11,6 +11,7 @@ from typing import ClassVar
 import httpx
 import msgspec
 
+from connectors._http import raise_for_upstream_status
 from connectors.base import ConnectorContext, decode_error_to_input_error
 from connectors.generic.models import OrderIn
 from router.domain import Address, CanonicalOrder, Ignored, OrderLine, StockTarget, WarehouseEvent
@@ -99,17 +100,11 @@ class GenericConnector:
 
     def classify_response(self, response: httpx.Response) -> None:
         """2xx accepts; 5xx, 408 and 429 are retried (honouring Retry-After); the rest is permanent."""
-        status = response.status_code
-        if 200 <= status < 300:  # noqa: PLR2004
-            return
-        body = response.text[:500]
-        if status >= 500 or status in {408, 429}:  # noqa: PLR2004
-            retry_after = response.headers.get("retry-after")
-            delay = float(retry_after) if retry_after and retry_after.isdigit() else None
-            raise RetriableUpstreamError(
-                f"callback answered {status}", upstream_status=status, body=body, retry_after=delay
-            )
-        raise FatalUpstreamError(f"callback refused the delivery with {status}", upstream_status=status, body=body)
+        if 300 <= response.status_code < 400:  # noqa: PLR2004 - redirects are not followed: not delivered
+            raise FatalUpstreamError(f"callback redirected ({response.status_code}); configure the final URL")
+        raise_for_upstream_status(
+            response, system="the callback", what="an event delivery", retriable=frozenset({408, 429})
+        )
 
     def normalize(self, body: bytes, headers: Mapping[str, str]) -> CanonicalOrder | Ignored:
         """Decode and validate; every problem is an InputError naming its field."""

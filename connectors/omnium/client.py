@@ -12,6 +12,7 @@ import httpx
 import msgspec
 import structlog
 
+from connectors._http import parse_retry_after
 from connectors.omnium.models import TokenResponse
 from router.errors import FatalUpstreamError, OutcomeUnknown, RetriableUpstreamError
 
@@ -107,7 +108,7 @@ class OmniumClient:
         if status == 401:  # noqa: PLR2004
             raise TokenRejected(f"{what}: 401 Unauthorized", upstream_status=status, body=body)
         if status == 429 or status >= 500:  # noqa: PLR2004
-            retry_after = _retry_after(outcome.headers.get("retry-after"))
+            retry_after = parse_retry_after(outcome.headers.get("retry-after"))
             raise RetriableUpstreamError(
                 f"{what}: HTTP {status}", upstream_status=status, body=body, retry_after=retry_after
             )
@@ -250,17 +251,6 @@ class OmniumClient:
             if secret:
                 text = text.replace(secret, "***")
         return text
-
-
-def _retry_after(value: str | None) -> float | None:
-    """`Retry-After` in seconds (Omnium sends seconds; an HTTP date is not used)."""
-    if value is None:
-        return None
-    try:
-        seconds = float(value.strip())
-    except ValueError:
-        return None
-    return seconds if seconds >= 0 else None
 
 
 def _decode(response: httpx.Response, type_: type[T], what: str) -> T:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import email.utils
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import httpx
 import msgspec
 
+from connectors._http import parse_retry_after, raise_for_upstream_status
 from connectors.shopify.models import (
     FulfillmentOrder,
     FulfillmentOrderList,
@@ -31,21 +31,6 @@ __all__ = ["ShopifyClient", "parse_retry_after"]
 T = TypeVar("T")
 _MAX_BODY_IN_ERROR = 2000
 _DEFAULT_RETRY_AFTER = 2.0
-
-
-def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> float | None:
-    """`Retry-After` as seconds: a (possibly fractional) number or an HTTP date; None if absent or unreadable."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
 
 
 def next_page_info(response: httpx.Response) -> str | None:
@@ -94,16 +79,7 @@ class ShopifyClient:
 
     def classify_response(self, response: httpx.Response, *, what: str) -> None:
         """Raise for a failed response: 429/5xx retriable (with Retry-After), any other 4xx fatal."""
-        status = response.status_code
-        if status < 400:  # noqa: PLR2004 - HTTP status classes
-            return
-        body = response.text[:_MAX_BODY_IN_ERROR]
-        if status == 429 or status >= 500:  # noqa: PLR2004
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            raise RetriableUpstreamError(
-                f"Shopify answered {status} to {what}", upstream_status=status, body=body, retry_after=retry_after
-            )
-        raise FatalUpstreamError(f"Shopify answered {status} to {what}", upstream_status=status, body=body)
+        raise_for_upstream_status(response, system="Shopify", what=what)
 
     async def request(
         self, method: str, path: str, *, params: dict[str, str] | None = None, json: object = None

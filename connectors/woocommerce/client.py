@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import httpx
 import msgspec
 
+from connectors._http import parse_retry_after, raise_for_upstream_status
 from connectors.woocommerce.models import OrderState, ProductRef, WooNote
 from router.errors import FatalUpstreamError, OutcomeUnknown, RetriableUpstreamError
 
@@ -19,21 +19,6 @@ T = TypeVar("T")
 BATCH_LIMIT = 100
 """WooCommerce's default limit of objects per batch request."""
 _MAX_BODY_IN_ERROR = 2000
-
-
-def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> float | None:
-    """`Retry-After` as seconds: a number or an HTTP date; None if absent or unreadable."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
 
 
 class _BatchResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -66,16 +51,7 @@ class WooClient:
 
     def classify_response(self, response: httpx.Response, *, what: str) -> None:
         """Raise for a failed response: 429/5xx retriable (with Retry-After), any other 4xx fatal."""
-        status = response.status_code
-        if status < 400:  # noqa: PLR2004 - HTTP status classes
-            return
-        body = response.text[:_MAX_BODY_IN_ERROR]
-        if status == 429 or status >= 500:  # noqa: PLR2004
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            raise RetriableUpstreamError(
-                f"WooCommerce answered {status} to {what}", upstream_status=status, body=body, retry_after=retry_after
-            )
-        raise FatalUpstreamError(f"WooCommerce answered {status} to {what}", upstream_status=status, body=body)
+        raise_for_upstream_status(response, system="WooCommerce", what=what)
 
     async def request(
         self, method: str, path: str, *, params: dict[str, str] | None = None, json: object = None

@@ -3,12 +3,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import httpx
 import pytest
 
 from connectors.base import ConnectorContext
 from connectors.generic import GenericConnector
 from router.domain import EventKind, Source, StockTarget, WarehouseEvent
-from router.errors import FatalUpstreamError
+from router.errors import FatalUpstreamError, RetriableUpstreamError
 
 TARGETS = [StockTarget(article_number="A-1", available=Decimal(3), version=1)]
 
@@ -49,3 +50,26 @@ async def test_events_without_a_callback_url_fail_visibly() -> None:
     )
     with pytest.raises(FatalUpstreamError, match="callback_url"):
         await connector({}).report(event)
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (200, None),
+        (204, None),
+        (302, FatalUpstreamError),
+        (400, FatalUpstreamError),
+        (408, RetriableUpstreamError),
+        (429, RetriableUpstreamError),
+        (503, RetriableUpstreamError),
+    ],
+)
+def test_callback_answers_are_classified(status: int, error: type[Exception] | None) -> None:
+    response = httpx.Response(status, headers={"Retry-After": "7"}, text="x")
+    if error is None:
+        assert connector({}).classify_response(response) is None
+    else:
+        with pytest.raises(error) as raised:
+            connector({}).classify_response(response)
+        if error is RetriableUpstreamError:
+            assert raised.value.retry_after == 7.0
