@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import os
 from pathlib import Path
+from typing import Literal
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -77,6 +78,8 @@ class WmsSettings:
     """Reject response elements the WSDL lacks (tests: True; live service has grown since 2017)."""
     frozen_from_status: int = 300
     """From this WMS status on an order can no longer be changed or cancelled (Released, by default)."""
+    unknown_article: Literal["wait", "dead_letter"] = "wait"
+    """An order for an article the WMS lacks: `wait` until the article exists, or `dead_letter` it at once."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -172,6 +175,7 @@ class Settings:
                 create_operation=_env("WMS_CREATE_OPERATION", "CreateOrUpdate") or "CreateOrUpdate",
                 strict_xml=(_env("WMS_STRICT_XML", "false") or "false").lower() in {"1", "true", "yes"},
                 frozen_from_status=_int("WMS_FROZEN_FROM_STATUS", 300),
+                unknown_article=_unknown_article(_env("WMS_UNKNOWN_ARTICLE", "wait") or "wait"),
             ),
             outbox=OutboxSettings(
                 max_attempts=_int("OUTBOX_MAX_ATTEMPTS", 10),
@@ -200,6 +204,15 @@ class Settings:
             log_level=_env("LOG_LEVEL", "info") or "info",
             run_workers=(_env("RUN_WORKERS", "true") or "true").lower() in {"1", "true", "yes"},
         )
+
+
+def _unknown_article(value: str) -> Literal["wait", "dead_letter"]:
+    if value == "wait":
+        return "wait"
+    if value == "dead_letter":
+        return "dead_letter"
+    msg = f"ROUTER_WMS_UNKNOWN_ARTICLE must be wait or dead_letter, not {value!r}"
+    raise ValueError(msg)
 
 
 @functools.cache

@@ -12,12 +12,14 @@ from router.db import transaction, wrap_db_errors
 from router.domain import Source
 from router.errors import AuthenticationFailed, NotFound, SourceHasOrders, SourceNameTaken, SuffixTaken, UniqueViolation
 from router.sql import queries
+from router.store.articles import MASTER_CONSTRAINT, ArticleMasterTaken
 
 __all__ = ["SourceChanges", "SourceStore"]
 
 _CONSTRAINT_ERRORS: dict[str, type[Exception]] = {
     "sources_suffix_ci_key": SuffixTaken,
     "sources_name_key": SourceNameTaken,
+    MASTER_CONSTRAINT: ArticleMasterTaken,
 }
 
 
@@ -167,3 +169,21 @@ class SourceStore:
         except UniqueViolation as exc:
             raise _translate(exc) from exc
         return to_source(updated)
+
+    async def set_article_master(self, name: str) -> Source:
+        """Make `name` the one article master in one transaction (the old master stops being one).
+
+        Switches are serialised by a transaction-level advisory lock, so concurrent calls each see the one
+        before: the last to commit wins and there is never a second master (the partial unique index
+        `sources_one_article_master` guarantees it; a violation anyway is ArticleMasterTaken, 409).
+        """
+        try:
+            async with transaction(self.pool) as conn:
+                await conn.execute(queries["lock_article_master"])
+                if await conn.fetchrow(queries["get_source_by_name"], name) is None:
+                    raise NotFound(f"no source named {name!r}")
+                await conn.execute(queries["clear_article_master"], name)
+                row = await conn.fetchrow(queries["set_article_master"], name)
+        except UniqueViolation as exc:
+            raise _translate(exc) from exc
+        return to_source(row)
