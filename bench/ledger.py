@@ -47,7 +47,8 @@ async def reservations(pg: Postgres, *, orders: int, articles: int) -> float:
     return orders / elapsed
 
 
-async def stock_latency(pg: Postgres, *, samples: int, delta_seconds: float) -> list[float]:
+async def stock_latency(pg: Postgres, *, samples: int, delta_seconds: float, webhook: bool = False) -> list[float]:
+    """Stock change -> callback latencies; with `webhook`, Ongoing's stock webhook triggers the read instead."""
     dsn = await pg.new_database()
     with (
         OngoingWmsSimulator(username="u", password="p", goods_owner_code="GO") as sim,
@@ -59,12 +60,15 @@ async def stock_latency(pg: Postgres, *, samples: int, delta_seconds: float) -> 
             "ROUTER_WMS_USERNAME": "u",
             "ROUTER_WMS_PASSWORD": "p",
             "ROUTER_WMS_GOODS_OWNER": "GO",
-            "ROUTER_LEDGER_DELTA_SYNC_SECONDS": str(delta_seconds),
+            "ROUTER_LEDGER_DELTA_SYNC_SECONDS": str(3600 if webhook else delta_seconds),
             "ROUTER_LEDGER_DELTA_OVERLAP_SECONDS": "5",
             "ROUTER_FANBACK_POLL_SECONDS": "60",
+            "ROUTER_WMS_WEBHOOK_SECRET": "hook",
         }
         router = Router(dsn, wms=env)
         await router.ready()
+        if webhook:
+            sim.webhooks.configure(f"{router.url}/hooks/wms", headers={"X-Webhook-Secret": "hook"}, orders=False)
         async with httpx.AsyncClient(base_url=router.url, headers={"Authorization": f"Bearer {ADMIN_KEY}"}) as admin:
             await admin.post(
                 "/api/sources",
@@ -114,16 +118,26 @@ async def main() -> None:
         spread = await reservations(pg, orders=args.orders, articles=200)
         hot = await reservations(pg, orders=args.orders, articles=1)
         latencies = await stock_latency(pg, samples=args.samples, delta_seconds=args.delta_seconds)
+        hooked = await stock_latency(pg, samples=args.samples, delta_seconds=args.delta_seconds, webhook=True)
     finally:
         pg.close()
     print(f"reservations, 2 router processes, 16 clients, 200 articles: {spread:8,.0f} /s")
     print(f"reservations, 2 router processes, 16 clients, 1 hot article: {hot:8,.0f} /s  (ratio {hot / spread:.2f})")
-    p50 = statistics.median(latencies)
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    p50, p99 = percentiles(latencies)
     print(
         f"stock change -> source callback ({len(latencies)} samples): p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
         f"  (delta read every {args.delta_seconds * 1000:.0f} ms; p50/interval {p50 / args.delta_seconds:.2f})"
     )
+    h50, h99 = percentiles(hooked)
+    print(
+        f"stock webhook -> read -> source callback ({len(hooked)} samples): p50 {h50 * 1000:.0f} ms, "
+        f"p99 {h99 * 1000:.0f} ms  (ratio to the delta read's p50 {h50 / p50:.2f})"
+    )
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p99 of sorted samples."""
+    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
 
 
 if __name__ == "__main__":

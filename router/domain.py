@@ -84,6 +84,16 @@ class Ignored(msgspec.Struct, frozen=True, kw_only=True):
     reason: str
 
 
+class SourceCancellation(msgspec.Struct, frozen=True, kw_only=True):
+    """A source says orders of its own are cancelled (a platform webhook or a pulled document).
+
+    Several numbers when one upstream order became several WMS orders (Omnium: one per shipment).
+    """
+
+    order_numbers: tuple[str, ...]
+    reason: str | None = None
+
+
 class RoutedOrder(msgspec.Struct, frozen=True, kw_only=True):
     """A canonical order plus what routing decided: its WMS number and order type."""
 
@@ -139,6 +149,7 @@ class WmsOrderStatus(msgspec.Struct, frozen=True, kw_only=True):
 class EventKind(enum.StrEnum):
     """What happened to an order (or purchase order) in the warehouse, as told to its owning source."""
 
+    PLACED = "placed"  # the WMS accepted the order (only to connectors that ask: `wants_placed`)
     PICKED = "picked"
     SHIPPED = "shipped"
     CANCELLED = "cancelled"

@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 import structlog
 
-from router import metrics
+from router import ledger, metrics
 from router.db import transaction, wrap_db_errors
 from router.domain import EventKind, EventLine, WarehouseEvent, WmsOrderLineStatus, WmsOrderStatus
 from router.outbox import Priority, enqueue
@@ -157,6 +157,10 @@ class Fanback:
                     )
             shipped_at = wms.shipped_at if wms.status_number >= self.shipped_from else None
             await conn.execute(queries["note_wms_status"], owner["id"], wms.status_number, shipped_at)
+            if wms.status_number == CANCELLED:
+                # Cancelled in the warehouse, perhaps before the router ever learnt the WMS had it (a send whose
+                # answer was lost): whatever it still reserves is free again.
+                await ledger.release_order(conn, owner["id"])
             for event in events:
                 if await self.emit(
                     conn,

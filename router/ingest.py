@@ -10,14 +10,24 @@ import msgspec
 import structlog
 
 from connectors import ConnectorContext, connector_class
-from router import ledger, metrics
+from router import articles, ledger, metrics
 from router.db import transaction, wrap_db_errors
-from router.domain import ArticleUpdate, CanonicalOrder, Ignored, InboxState, OrderState, RoutedOrder, Source
+from router.domain import (
+    ArticleUpdate,
+    CanonicalOrder,
+    Ignored,
+    InboxState,
+    OrderState,
+    RoutedOrder,
+    Source,
+    SourceCancellation,
+)
 from router.errors import DuplicateOrder, InputError, UniqueViolation
 from router.naming import DEFAULT_NUMBER_TEMPLATE, resolve_order_type, wms_order_number
 from router.outbox import Priority, enqueue
 from router.sql import queries
 from router.store.inbox import InboxStore
+from router.store.orders import queue_cancel
 
 __all__ = ["IngestResult", "Ingestor", "route"]
 
@@ -30,7 +40,7 @@ class IngestResult(msgspec.Struct, frozen=True, kw_only=True):
     """What became of one pushed payload."""
 
     inbox_id: int
-    outcome: str  # created | replaced | duplicate | ignored
+    outcome: str  # created | replaced | duplicate | ignored | cancel_requested
     order_id: int | None = None
     source_order_number: str | None = None
     wms_order_number: str | None = None
@@ -65,13 +75,20 @@ class Ingestor:
     async def receive(self, source: Source, *, channel: str, headers: Mapping[str, str], body: bytes) -> IngestResult:
         """Store the raw payload, then process it; an InputError leaves the payload stored as rejected."""
         inbox_id = await self.inbox.store(source_id=source.id, channel=channel, headers=headers, body=body)
-        return await self.process(source, inbox_id=inbox_id, headers=headers, body=body)
+        return await self.process(source, inbox_id=inbox_id, headers=headers, body=body, channel=channel)
 
-    async def process(self, source: Source, *, inbox_id: int, headers: Mapping[str, str], body: bytes) -> IngestResult:
-        """Normalize and persist a stored payload (also used to replay a rejected one)."""
-        connector = connector_class(source.kind)(ConnectorContext(source=source))
+    async def process(
+        self, source: Source, *, inbox_id: int, headers: Mapping[str, str], body: bytes, channel: str | None = None
+    ) -> IngestResult:
+        """Normalize and persist a stored payload (also used to replay a rejected one).
+
+        On the article channel (`channel=None` looks the stored payload's up) the result is article master
+        data, stored with its fate by `router.articles`; outcome `pending` (sent on) or `ignored`.
+        """
         try:
-            result = connector.normalize(body, headers)
+            result = await self._normalize(source, inbox_id, headers, body, channel)
+            if isinstance(result, IngestResult):
+                return result
             if isinstance(result, ArticleUpdate):
                 # Article master data takes its own path (only the master source's updates reach the WMS);
                 # an article document arriving on the order channel is kept, visible, and not an order.
@@ -80,6 +97,8 @@ class Ingestor:
                 async with transaction(self.pool) as conn:
                     await InboxStore.finish(conn, inbox_id, InboxState.IGNORED, error={"detail": result.reason})
                 return IngestResult(inbox_id=inbox_id, outcome="ignored")
+            if isinstance(result, SourceCancellation):
+                return await self._cancel(source, result, inbox_id)
             routed = route(result, source)
         except InputError as exc:
             async with transaction(self.pool) as conn:
@@ -103,6 +122,25 @@ class Ingestor:
                     conn, inbox_id, InboxState.REJECTED, error={"code": error.code, "detail": error.message}
                 )
             raise error from exc
+
+    async def _normalize(
+        self, source: Source, inbox_id: int, headers: Mapping[str, str], body: bytes, channel: str | None
+    ) -> CanonicalOrder | ArticleUpdate | SourceCancellation | Ignored | IngestResult:
+        """The connector's reading of a payload; article master data is stored right away (router.articles)."""
+        if channel is None:
+            with wrap_db_errors():
+                channel = await self.pool.fetchval(queries["inbox_channel"], inbox_id)
+        if channel == articles.CHANNEL:
+            update: ArticleUpdate | Ignored = articles.decode_article(body)
+        else:
+            result = connector_class(source.kind)(ConnectorContext(source=source)).normalize(body, headers)
+            if channel != articles.FEED_CHANNEL:
+                return result
+            update = articles.from_connector(result)
+        if isinstance(update, Ignored):
+            return update
+        done = await articles.accept(self.pool, source, inbox_id=inbox_id, update=update, lane=self.wms_lane)
+        return IngestResult(inbox_id=inbox_id, outcome=done.fate)
 
     async def _persist(self, source: Source, routed: RoutedOrder, inbox_id: int) -> IngestResult:
         payload_json = _encoder.encode(routed.order)
@@ -208,6 +246,27 @@ class Ingestor:
         return self._done(
             outcome=outcome, inbox_id=inbox_id, number=number, routed=routed, order_id=order_id, revision=revision
         )
+
+    async def _cancel(self, source: Source, cancel: SourceCancellation, inbox_id: int) -> IngestResult:
+        """A source cancelled orders of its own: queue each WMS cancel (decided in the lane) and keep the payload.
+
+        Unknown numbers are not an error (the order may have been cancelled before it reached the router).
+        """
+        async with transaction(self.pool) as conn:
+            order_ids = []
+            for number in cancel.order_numbers:
+                row = await conn.fetchrow(queries["get_order_for_source"], source.id, number)
+                if row is not None:
+                    await queue_cancel(conn, row["id"], wms_lane=self.wms_lane)
+                    order_ids.append(row["id"])
+            if not order_ids:
+                numbers = ", ".join(cancel.order_numbers)
+                detail = f"cancellation of orders the router does not have: {numbers}"
+                await InboxStore.finish(conn, inbox_id, InboxState.IGNORED, error={"detail": detail})
+                return IngestResult(inbox_id=inbox_id, outcome="ignored")
+            await InboxStore.finish(conn, inbox_id, InboxState.ACCEPTED, order_id=order_ids[0])
+        log.info("order.cancel_requested_by_source", source=source.name, numbers=cancel.order_numbers)
+        return IngestResult(inbox_id=inbox_id, outcome="cancel_requested", order_id=order_ids[0])
 
     @staticmethod
     def _done(

@@ -121,6 +121,8 @@ async def reserve_existing(
     short, held = bool(row["short"]), bool(row["held"])
     await conn.execute(queries["mark_order_shortage"], order_id, short, held)
     await refresh_targets(conn, [*released, *(row["articles"] or [])])
+    if released:
+        await promote_covered(conn)  # a smaller replacement may cover orders waiting for stock
     if short:
         metrics.SHORT_ORDERS.labels("hold" if held else "send").inc()
     return short, held
@@ -137,6 +139,22 @@ async def release_order(conn: asyncpg.Connection, order_id: int) -> list[str]:
     await promote_covered(conn)
     log.info("ledger.released", order_id=order_id, articles=released)
     return released
+
+
+async def reserve_again(conn: asyncpg.Connection, order_id: int) -> tuple[bool, bool]:
+    """Reserve a replayed order's current lines anew (its dead letter released them); returns (short, held)."""
+    row = await conn.fetchrow(queries["order_lines_to_reserve"], order_id)
+    if row is None:
+        return False, False
+    return await reserve_existing(
+        conn,
+        order_id=order_id,
+        revision=row["revision"],
+        source_id=row["source_id"],
+        line_numbers=row["line_numbers"],
+        articles=row["articles"],
+        quantities=row["quantities"],
+    )
 
 
 async def place_order(conn: asyncpg.Connection, order_id: int) -> None:
@@ -180,6 +198,13 @@ async def apply_snapshot(
     metrics.STOCK_SNAPSHOTS.labels(kind).inc()
     log.info("ledger.snapshot_applied", kind=kind, articles=len(articles), changed=len(changed))
     return changed
+
+
+async def seed_source(pool: asyncpg.Pool, source_id: int) -> int:
+    """Give a newly registered or re-enabled source every known article's figure; returns push jobs queued."""
+    with wrap_db_errors():
+        queued: int = await pool.fetchval(queries["seed_source_targets"], source_id)
+    return queued
 
 
 async def db_clock(pool: asyncpg.Pool) -> dt.datetime:

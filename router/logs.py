@@ -27,10 +27,33 @@ def redact(_logger: object, _name: str, event: MutableMapping[str, Any]) -> Muta
     return event
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler writing to whatever `sys.stderr` is at the time of each record (never a stale, closed one)."""
+
+    @property
+    def stream(self) -> Any:
+        """The process's stderr now."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        """Ignored: the stream is always the current stderr."""
+
+
+def _stderr_logger(*_args: object) -> structlog.PrintLogger:
+    return structlog.PrintLogger(sys.stderr)
+
+
 def configure_logging(level: str = "info", *, json: bool = False) -> None:
-    """Route structlog (and stdlib logging) to stderr at `level`."""
+    """Route structlog (and stdlib logging) to stderr at `level`.
+
+    Both write to `sys.stderr` as it is when a line is logged, so a caller that swaps stderr (a test's
+    capture, a daemon redirect) never leaves a logger writing to a closed stream.
+    """
     numeric = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
-    logging.basicConfig(level=numeric, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    handler = _CurrentStderr()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=numeric, handlers=[handler])
     # Libraries that narrate their normal work (initdb output, alembic plugins, every HTTP request) speak
     # only when something is wrong.
     for noisy in _NOISY_LIBRARIES:
@@ -45,6 +68,6 @@ def configure_logging(level: str = "info", *, json: bool = False) -> None:
             structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )

@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from router import ledger
 from router.db import wrap_db_errors
 from router.errors import NotFound, NotReplayable
 from router.sql import queries
@@ -26,6 +27,7 @@ class Priority(enum.IntEnum):
     ORDER = 10
     ARTICLE = 20
     READ = 30
+    STOCK = 35
     EVENT = 40
 
 
@@ -135,6 +137,9 @@ class Outbox:
                     await conn.execute(queries["revive_event_of_job"], row["payload"])
                 elif row["order_id"] is not None:
                     await conn.execute(queries["requeue_order"], row["order_id"])
+                    if row["kind"] == "order.send":
+                        # Its dead letter released the stock; the order takes it again (or waits, short).
+                        await ledger.reserve_again(conn, row["order_id"])
                 await conn.execute(queries["notify"], row["lane"])
         return job_of(row)
 

@@ -16,10 +16,10 @@ from router.delivery import DeliveryWorker
 from router.dispatch import WmsDispatcher
 from router.lane import LaneWorker, Periodic
 from router.pull import PullWorker
+from router.purchasing import PurchaseDelivery
 from router.runtime import Runtime
 from router.settings import Settings
 from router.stockpush import StockPushWorker
-from router.stocksync import StockSync
 from router.wms.client import WmsClient
 
 __all__ = ["run_router", "run_wms_lane", "run_workers", "serve"]
@@ -62,8 +62,18 @@ async def run_workers(rt: Runtime) -> None:
         http=rt.http,
         tick=min(1.0, rt.settings.outbox.sweep_seconds),
     )
+    po_delivery = PurchaseDelivery(
+        dsn=rt.dsn,
+        pool=rt.pool,
+        sources=rt.sources,
+        http=rt.http,
+        wms_lane=rt.wms_lane,
+        settings=rt.settings.outbox,
+        concurrency=1,
+    )
     async with anyio.create_task_group() as tg:
         tg.start_soon(delivery.run)
+        tg.start_soon(po_delivery.run)
         tg.start_soon(puller.run)
         tg.start_soon(run_wms_lane, rt)
         if rt.settings.ledger.sync_enabled:
@@ -100,11 +110,14 @@ async def run_wms_lane(rt: Runtime) -> None:
             wms_settings=wms_settings,
             outbox_settings=rt.settings.outbox,
             fanback_settings=rt.settings.fanback,
+            ledger_settings=rt.settings.ledger,
         )
         poll = Periodic("wms.poll", rt.settings.fanback.poll_seconds, dispatcher.reader.poll)
         periodic = [poll]
+        poll_seconds = rt.settings.fanback.poll_seconds
+        periodic += [dispatcher.purchasing.periodic(poll_seconds), dispatcher.articles.periodic(poll_seconds)]
         if rt.settings.ledger.sync_enabled:
-            periodic += StockSync(rt.pool, wms, rt.settings.ledger).periodic()
+            periodic += dispatcher.stock.periodic()
         worker = LaneWorker(
             dsn=rt.dsn,
             pool=rt.pool,

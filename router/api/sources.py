@@ -10,18 +10,29 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from connectors import connector_class
+from router import ledger
 from router.api.auth import Rt, require_admin
 from router.api.schemas import SourceCreate, SourceCreated, SourceOut, SourcePatch
+from router.errors import InputError
 from router.naming import normalize_suffix, validate_template
 from router.store.sources import SourceChanges
 
 __all__ = ["SourceController"]
+
+_MAX_BUFFER = 999_999_999
+"""The largest stock buffer the ledger reads from settings (nine digits)."""
 
 
 def _check_settings(settings: dict[str, Any]) -> None:
     template = settings.get("order_number_template")
     if template is not None:
         validate_template(str(template))
+    buffer = settings.get("stock_buffer")
+    if buffer is not None and (type(buffer) is not int or not 0 <= buffer <= _MAX_BUFFER):
+        raise InputError(f"stock_buffer must be a whole number from 0 to {_MAX_BUFFER}", field="settings.stock_buffer")
+    policy = settings.get("shortage_policy")
+    if policy is not None and policy not in {"hold", "send"}:
+        raise InputError("shortage_policy must be 'hold' or 'send'", field="settings.shortage_policy")
 
 
 class SourceController(Controller):
@@ -45,6 +56,7 @@ class SourceController(Controller):
             settings=data.settings,
             credentials=data.credentials,
         )
+        await ledger.seed_source(rt.pool, source.id)  # a new shop learns the current stock at once
         return SourceCreated(source=SourceOut.of(source), api_key=str(key))
 
     @get("/", summary="List sources")
@@ -79,7 +91,10 @@ class SourceController(Controller):
             credentials=data.credentials,
             enabled=data.enabled,
         )
-        return SourceOut.of(await rt.sources.change(source, changes))
+        changed = await rt.sources.change(source, changes)
+        if data.enabled is True:
+            await ledger.seed_source(rt.pool, changed.id)
+        return SourceOut.of(changed)
 
     @delete("/{source:str}", status_code=200, summary="Disable a source (its orders and history stay)")
     async def disable(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str]) -> SourceOut:

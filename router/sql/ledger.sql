@@ -75,6 +75,15 @@ SET held = c.held - agg.held, placed = c.placed - agg.placed, version = nextval(
 FROM agg WHERE c.article_number = agg.article_number
 RETURNING c.article_number;
 
+-- order_lines_to_reserve --
+-- An order's current lines with its revision and source, to reserve them again (a replayed dead letter).
+SELECT o.revision, o.source_id, array_agg(l.line_no ORDER BY l.line_no) AS line_numbers,
+       array_agg(l.article_number ORDER BY l.line_no) AS articles,
+       array_agg(l.quantity ORDER BY l.line_no) AS quantities
+FROM orders o JOIN order_lines l ON l.order_id = o.id
+WHERE o.id = $1
+GROUP BY o.revision, o.source_id;
+
 -- place_order_reservations --
 -- The WMS confirmed the order: its held reservations become placed (available does not change).
 WITH moved AS (
@@ -133,6 +142,7 @@ WITH targets AS (
            c.version
     FROM stock_counters c JOIN sources s ON s.enabled
     WHERE c.article_number = ANY($1::text[]) AND c.known
+    ORDER BY s.id, c.article_number  -- target rows are locked in (source, article) order everywhere
     ON CONFLICT (source_id, article_number) DO UPDATE
     SET target = excluded.target, version = excluded.version, updated_at = clock_timestamp()
     WHERE t.version < excluded.version
@@ -145,6 +155,26 @@ WITH targets AS (
     RETURNING id
 )
 SELECT count(*) FROM pushes;
+
+-- seed_source_targets --
+-- A source registered or enabled: targets for the known articles it has none for yet, and one push job.
+WITH targets AS (
+    INSERT INTO stock_targets AS t (source_id, article_number, target, version)
+    SELECT s.id, c.article_number, greatest(0, c.available - ledger_stock_buffer(s.settings, s.stock_buffer)),
+           c.version
+    FROM stock_counters c JOIN sources s ON s.id = $1 AND s.enabled
+    WHERE c.known
+    ORDER BY c.article_number
+    ON CONFLICT (source_id, article_number) DO NOTHING
+    RETURNING t.source_id, t.version
+), pushes AS (
+    INSERT INTO outbox (lane, kind, priority, idempotency_key)
+    SELECT 'stock:' || source_id, 'stock.push', 50, 'stock:' || source_id || ':' || max(version)
+    FROM targets GROUP BY source_id
+    ON CONFLICT ON CONSTRAINT outbox_idempotency_key_key DO NOTHING
+    RETURNING lane
+)
+SELECT count(pg_notify('router_outbox', lane)) FROM pushes;
 
 -- promote_covered --
 -- Orders held for stock whose reservations are now covered (oldest first per article) become due.
@@ -212,13 +242,19 @@ SELECT array(SELECT article_number FROM t) AS articles, array(SELECT target FROM
 
 -- record_pushed --
 -- What a source now has (never an older version over a newer one); values actually sent are logged.
+-- Rows are locked in article order first, as every other writer of stock_targets does (no deadlocks).
 WITH t AS (
     SELECT * FROM unnest($2::text[], $3::numeric[], $4::bigint[], $5::boolean[]) AS t(article_number, value, version, sent)
+), locked AS (
+    SELECT s.article_number FROM stock_targets s
+    WHERE s.source_id = $1 AND s.article_number = ANY($2::text[])
+    ORDER BY s.article_number
+    FOR UPDATE
 ), upd AS (
     UPDATE stock_targets s
     SET pushed_value = t.value, pushed_version = t.version,
         pushed_at = CASE WHEN t.sent THEN clock_timestamp() ELSE s.pushed_at END
-    FROM t
+    FROM t JOIN locked USING (article_number)
     WHERE s.source_id = $1 AND s.article_number = t.article_number
       AND (s.pushed_version IS NULL OR s.pushed_version < t.version)
     RETURNING s.article_number

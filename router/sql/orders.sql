@@ -51,6 +51,7 @@ WITH want AS (
     INSERT INTO stock_targets AS t (source_id, article_number, target, version)
     SELECT s.id, k.article_number, greatest(0, k.available - ledger_stock_buffer(s.settings, s.stock_buffer)), k.version
     FROM counted k JOIN sources s ON s.enabled WHERE k.known
+    ORDER BY s.id, k.article_number  -- target rows are locked in (source, article) order everywhere
     ON CONFLICT (source_id, article_number) DO UPDATE
     SET target = excluded.target, version = excluded.version, updated_at = clock_timestamp()
     WHERE t.version < excluded.version
@@ -126,6 +127,15 @@ UPDATE orders SET state = $2, last_error = $3, updated_at = now() WHERE id = $1;
 -- requeue_order --
 -- A replayed dead letter puts its order back in the queue.
 UPDATE orders SET state = 'queued', last_error = NULL, updated_at = now() WHERE id = $1 AND state = 'dead_letter';
+
+-- order_in_wms --
+-- Whether the WMS has confirmed some revision of an order.
+SELECT wms_order_id IS NOT NULL FROM orders WHERE id = $1;
+
+-- order_owner --
+-- An order's numbers and when it was placed, with its source's id and connector kind.
+SELECT o.source_id, o.source_order_number, o.wms_order_number, o.placed_at, s.kind
+FROM orders o JOIN sources s ON s.id = o.source_id WHERE o.id = $1;
 
 -- note_order_error --
 -- Show the last transient error on the order without changing its state.

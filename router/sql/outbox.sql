@@ -88,9 +88,9 @@ UPDATE order_events SET state = 'pending', last_error = NULL
 WHERE id = ($1::jsonb ->> 'event_id')::bigint AND state = 'dead';
 
 -- pending_reads --
--- Other due webhook-triggered reads of the lane, to answer together with one WMS call.
+-- Other due webhook-triggered reads of kind $4 in the lane, to answer together with one WMS call.
 SELECT id, payload FROM outbox
-WHERE lane = $1 AND kind = 'wms.read_orders' AND state = 'pending' AND available_at <= now() AND id <> $2
+WHERE lane = $1 AND kind = $4 AND state = 'pending' AND available_at <= now() AND id <> $2
 ORDER BY id
 LIMIT $3;
 

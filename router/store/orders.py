@@ -9,7 +9,7 @@ from router.errors import NotFound
 from router.outbox import Priority, enqueue
 from router.sql import queries
 
-__all__ = ["OrderStore"]
+__all__ = ["OrderStore", "queue_cancel"]
 
 
 class OrderStore:
@@ -35,17 +35,7 @@ class OrderStore:
     async def request_cancel(self, order_id: int, *, wms_lane: str) -> str:
         """Record the request and queue the decision in the WMS lane (cancellations first); returns the state."""
         async with transaction(self.pool) as conn:
-            row = await conn.fetchrow(queries["request_cancel"], order_id)
-            if row["state"] not in {"cancelled", "conflict"}:
-                await enqueue(
-                    conn,
-                    lane=wms_lane,
-                    kind="order.cancel",
-                    priority=Priority.CANCEL,
-                    idempotency_key=f"cancel:{order_id}",
-                    order_id=order_id,
-                )
-        return str(row["state"])
+            return await queue_cancel(conn, order_id, wms_lane=wms_lane)
 
     async def foreign(self, limit: int) -> tuple[asyncpg.Record, list[asyncpg.Record]]:
         """The foreign-order counters and the most recently seen ones."""
@@ -63,3 +53,18 @@ class OrderStore:
                 queries["list_orders_for_source"], source_id, before, state, limit
             )
         return rows
+
+
+async def queue_cancel(conn: asyncpg.Connection, order_id: int, *, wms_lane: str) -> str:
+    """In the caller's transaction: record a cancel request and queue its decision; returns the order's state."""
+    row = await conn.fetchrow(queries["request_cancel"], order_id)
+    if row["state"] not in {"cancelled", "conflict"}:
+        await enqueue(
+            conn,
+            lane=wms_lane,
+            kind="order.cancel",
+            priority=Priority.CANCEL,
+            idempotency_key=f"cancel:{order_id}",
+            order_id=order_id,
+        )
+    return str(row["state"])

@@ -131,8 +131,15 @@ async def test_a_dropped_connection_is_read_back_then_posted(
 
 
 async def test_a_permanent_rejection_is_a_dead_letter_at_once_and_replayable(
-    routed: Any, wms: OngoingWmsSimulator, make_order: Any, db: asyncpg.Pool
+    db_dsn: str, wms: OngoingWmsSimulator, make_order: Any, db: asyncpg.Pool
 ) -> None:
+    # An unknown article is the WMS's permanent refusal here; by default such orders wait for the article.
+    settings = make_settings(db_dsn, wms=wms_settings(wms, unknown_article="dead_letter"))
+    async with running_router(settings) as routed:
+        await _permanent_rejection(routed, wms, make_order)
+
+
+async def _permanent_rejection(routed: Any, wms: OngoingWmsSimulator, make_order: Any) -> None:
     key = await routed.add_source("se", "SE")
     await push(routed, key, "se", make_order("4", article="NEW-9"))
     status = await wait_in_wms(routed, key, "se", "4")

@@ -12,7 +12,7 @@ import asyncpg
 import pytest
 
 from router import ledger
-from router.settings import LedgerSettings, Settings, WmsSettings
+from router.settings import FanbackSettings, LedgerSettings, Settings, WmsSettings
 from router.sql import queries
 from router.stockpush import StockPushWorker
 from router.stocksync import StockSync, stock_lines
@@ -24,6 +24,7 @@ from simulators.testing import eventually
 USER, PASSWORD, GOODS_OWNER = "WSI-ledger", "wms-password", "GO1"
 SECRETS = {"se": "se-secret", "eu": "eu-secret", "no": "no-secret"}
 HOT = "HOT-1"
+HOOK_SECRET = "wms-hook-secret"
 
 
 @pytest.fixture
@@ -45,7 +46,8 @@ def ledger_settings(db_dsn: str, sim: OngoingWmsSimulator) -> Settings:
     )
     # The lane reads stock once when it starts; the tests trigger every later read themselves.
     sync = LedgerSettings(sync_enabled=True, full_sync_seconds=3600, delta_sync_seconds=3600, settle_skew_seconds=0)
-    return dataclasses.replace(make_settings(db_dsn, wms=wms), ledger=sync)
+    fanback = FanbackSettings(webhook_secret=HOOK_SECRET)
+    return dataclasses.replace(make_settings(db_dsn, wms=wms), ledger=sync, fanback=fanback)
 
 
 @pytest.fixture
@@ -160,9 +162,32 @@ async def test_held_shortages_wait_for_stock_and_then_go_to_the_wms(
     await eventually(lambda: order_placed(db, "3"), what="3 placed")
 
 
+async def test_a_replacement_taking_less_releases_stock_to_an_order_held_for_it(
+    routed: RouterUnderTest, wms: OngoingWmsSimulator, receiver: CallbackReceiver, db: asyncpg.Pool
+) -> None:
+    keys = await add_sources(routed, receiver, "se", shortage_policy="hold")
+    async with routed.client(keys["se"]) as client:
+        body = order_json("20", article=HOT, quantity=8)
+        assert (await client.post("/api/sources/se/orders", json=body)).status_code == 202
+        await eventually(lambda: order_placed(db, "20"), what="20 placed")
+        assert (await client.post("/api/sources/se/orders", json=order_json("21", article=HOT, quantity=5))).json()[
+            "outcome"
+        ] == "created"
+        assert (await order_state(routed, keys["se"], "se", "21"))["state"] == "received"  # 2 left: held
+        smaller = order_json("20", article=HOT, quantity=2)
+        assert (await client.post("/api/sources/se/orders", json=smaller)).json()["outcome"] == "replaced"
+    await eventually(lambda: wms.order("21-SE") is not None, what="the held order sent once the other shrank")
+    await eventually(
+        lambda: [ln.ordered for ln in wms.order("20-SE").lines] == [2],  # type: ignore[union-attr]
+        what="the smaller order updated in the WMS",
+    )
+    assert (await stock(routed))["available"] == 10 - 2 - 5
+
+
 async def order_placed(db: asyncpg.Pool, number: str) -> bool:
     state = await db.fetchval(
-        "SELECT r.state FROM reservations r JOIN orders o ON o.id = r.order_id WHERE o.source_order_number = $1",
+        "SELECT r.state FROM reservations r JOIN orders o ON o.id = r.order_id"
+        " WHERE o.source_order_number = $1 AND r.state <> 'released'",
         number,
     )
     return bool(state == "placed")
@@ -212,6 +237,80 @@ async def test_cancel_before_picking_releases_and_pushes_the_new_figure(
     assert (await stock(routed))["available"] == 10
     for name in keys:
         await eventually(lambda name=name: (last_told(receiver, name) or (0, None))[1] == 9, what="told 10-1 again")
+
+
+async def test_a_dead_lettered_order_gives_its_stock_back_and_a_replay_takes_it_again(
+    routed: RouterUnderTest, wms: OngoingWmsSimulator, receiver: CallbackReceiver, db: asyncpg.Pool
+) -> None:
+    keys = await add_sources(routed, receiver, "se")
+    wms.faults.fail_next(1, status=400, operation="ProcessOrder")  # the WMS refuses it: permanent
+    async with routed.client(keys["se"]) as client:
+        assert (
+            await client.post("/api/sources/se/orders", json=order_json("9", article=HOT, quantity=4))
+        ).status_code == 202
+    await eventually(lambda: order_is(db, "9", "dead_letter"), what="9 dead-lettered")
+    assert await db.fetchval("SELECT state FROM reservations") == "released"
+    figures = await stock(routed)
+    assert (figures["available"], figures["reservations"]) == (10, [])
+    assert wms.order("9-SE") is None
+    await eventually(lambda: (last_told(receiver, "se") or (0, None))[1] == 10, what="se told all 10 again")
+
+    dead = (await routed.admin.get("/api/dead-letters")).json()["items"]
+    assert (await routed.admin.post(f"/api/dead-letters/{dead[0]['id']}/replay")).status_code == 202
+    await eventually(lambda: order_placed(db, "9"), what="the replayed order reserved again and placed")
+    assert (await stock(routed))["available"] == 6
+    assert wms.order("9-SE") is not None
+    history = await db.fetch("SELECT state FROM reservations ORDER BY id")
+    assert [r["state"] for r in history] == ["released", "placed"]  # the first reservation stays as history
+    await eventually(lambda: (last_told(receiver, "se") or (0, None))[1] == 6, what="se told 6")
+
+
+async def test_an_order_cancelled_in_the_warehouse_before_its_answer_arrived_gives_its_stock_back(
+    db_dsn: str, wms: OngoingWmsSimulator, receiver: CallbackReceiver, db: asyncpg.Pool
+) -> None:
+    base = ledger_settings(db_dsn, wms)
+    settings = dataclasses.replace(
+        base,
+        wms=dataclasses.replace(base.wms, timeout=1.0),
+        outbox=dataclasses.replace(base.outbox, backoff_base=3, backoff_cap=3),
+    )
+    async with running_router(settings) as router:
+        await eventually(lambda: known(router), what="the first stock read applied")
+        keys = await add_sources(router, receiver, "se")
+        wms.webhooks.configure(f"{router.url}/hooks/wms", headers={"X-Webhook-Secret": HOOK_SECRET}, inventory=False)
+        wms.faults.commit_then_timeout(1, delay=2, operation="ProcessOrder")  # stored, the answer lost
+        async with router.client(keys["se"]) as client:
+            body = order_json("30", article=HOT, quantity=2)
+            assert (await client.post("/api/sources/se/orders", json=body)).status_code == 202
+        await eventually(lambda: wms.order("30-SE") is not None, what="30 stored in the WMS")
+        wms.cancel("30-SE")  # the warehouse cancels it before the router learnt its OrderId
+        await anyio.to_thread.run_sync(wms.webhooks.flush)
+        await eventually(lambda: order_is(db, "30", "cancelled"), what="30 seen cancelled")
+        await eventually(lambda: no_open_reservations(db), what="its reservation released")
+        await sync_of(router).full()
+        assert (await stock(router))["available"] == wms.inventory(HOT).sellable == 10
+
+
+async def no_open_reservations(db: asyncpg.Pool) -> bool:
+    return not await db.fetchval("SELECT count(*) FROM reservations WHERE state IN ('held', 'placed')")
+
+
+async def order_is(db: asyncpg.Pool, number: str, state: str) -> bool:
+    return bool(await db.fetchval("SELECT state FROM orders WHERE source_order_number = $1", number) == state)
+
+
+async def test_a_stock_webhook_reads_that_article_in_the_lane_and_pushes_the_new_figure(
+    routed: RouterUnderTest, wms: OngoingWmsSimulator, receiver: CallbackReceiver, db: asyncpg.Pool
+) -> None:
+    await add_sources(routed, receiver, "se")
+    await eventually(lambda: (last_told(receiver, "se") or (0, None))[1] == 10, what="se told 10")
+    wms.webhooks.configure(f"{routed.url}/hooks/wms", headers={"X-Webhook-Secret": HOOK_SECRET}, orders=False)
+    wms.adjust_stock(HOT, 5, cause="received")  # scheduled reads are an hour apart: only the webhook can tell
+    await anyio.to_thread.run_sync(wms.webhooks.flush)  # the router answering it runs on this loop
+    await eventually(lambda: (last_told(receiver, "se") or (0, None))[1] == 15, what="se told 15")
+    assert (await stock(routed))["available"] == 15
+    reads = await db.fetch("SELECT state, payload FROM outbox WHERE kind = 'stock.read'")
+    assert [(r["state"], r["payload"]["articles"]) for r in reads] == [("done", [HOT])]
 
 
 async def test_an_older_target_never_overwrites_a_newer_one(

@@ -66,6 +66,18 @@ async def test_bad_fields_are_named(router: Any) -> None:
             "settings.order_number_template",
         ),
         ({"name": "x", "kind": "generic", "suffix": "X"}, "order_type"),
+        (
+            {"name": "x", "kind": "generic", "suffix": "X", "order_type": "B2C", "settings": {"stock_buffer": -1}},
+            "settings.stock_buffer",
+        ),
+        (
+            {"name": "x", "kind": "generic", "suffix": "X", "order_type": "B2C", "settings": {"stock_buffer": "2"}},
+            "settings.stock_buffer",
+        ),
+        (
+            {"name": "x", "kind": "generic", "suffix": "X", "order_type": "B2C", "settings": {"shortage_policy": "x"}},
+            "settings.shortage_policy",
+        ),
     ]
     for body, field in cases:
         response = await router.admin.post("/api/sources", json=body)
