@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, PathParameter, QueryParameter
 
 from router.api.auth import Rt, require_admin, require_source
 from router.api.schemas import DeadLetterOut, ForeignSummary, InboxOut, OrderAccepted, Page
 from router.errors import NotReplayable
 
 __all__ = ["DeadLetterController", "InboxController", "WmsController"]
+
+MAX_ID = 2**63 - 1
+"""The largest id PostgreSQL's bigint holds: larger ids and cursors are a 400, not a database error."""
+
+RowId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+"""A stored row's id in a path."""
 
 
 class DeadLetterController(Controller):
@@ -26,7 +32,7 @@ class DeadLetterController(Controller):
         request: Request[Any, Any, Any],
         rt: Rt,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        before: Annotated[int | None, QueryParameter(ge=1)] = None,
+        before: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
     ) -> Page:
         """Dead letters."""
         await require_admin(request, rt)
@@ -49,7 +55,7 @@ class DeadLetterController(Controller):
         return Page(items=items, next_before=rows[-1]["id"] if len(rows) == limit else None)
 
     @post("/{dead_letter_id:int}/replay", status_code=202, summary="Replay a dead letter after fixing its cause")
-    async def replay(self, request: Request[Any, Any, Any], rt: Rt, dead_letter_id: FromPath[int]) -> dict[str, Any]:
+    async def replay(self, request: Request[Any, Any, Any], rt: Rt, dead_letter_id: RowId) -> dict[str, Any]:
         """Pending again with attempts from zero."""
         await require_admin(request, rt)
         job = await rt.outbox.replay(dead_letter_id)
@@ -100,7 +106,7 @@ class InboxController(Controller):
         *,
         state_filter: Annotated[str | None, QueryParameter(name="state", max_length=20)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        before: Annotated[int | None, QueryParameter(ge=1)] = None,
+        before: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
     ) -> Page:
         """Payloads and their fate (accepted, rejected with the reason, ignored)."""
         owner = await require_source(request, rt, source)
@@ -120,7 +126,7 @@ class InboxController(Controller):
 
     @get("/{inbox_id:int}/body", summary="The raw payload exactly as received")
     async def body(
-        self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], inbox_id: FromPath[int]
+        self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], inbox_id: RowId
     ) -> Response[bytes]:
         """The stored bytes."""
         owner = await require_source(request, rt, source)
@@ -129,7 +135,7 @@ class InboxController(Controller):
 
     @post("/{inbox_id:int}/replay", status_code=202, summary="Process a rejected payload again (admin)")
     async def replay(
-        self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], inbox_id: FromPath[int]
+        self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str], inbox_id: RowId
     ) -> OrderAccepted:
         """Run a stored payload through its connector again, e.g. after the source's settings were fixed."""
         await require_admin(request, rt)

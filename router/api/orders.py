@@ -14,6 +14,9 @@ from router.errors import InputError, PayloadTooLarge, SourceDisabled
 
 __all__ = ["OrderController"]
 
+MAX_ID = 2**63 - 1
+"""The largest id PostgreSQL's bigint holds: larger cursors are a 400, not a database error."""
+
 
 class OrderController(Controller):
     """`/api/sources/{source}/orders`: that source's key or the admin's."""
@@ -62,7 +65,7 @@ class OrderController(Controller):
         source: FromPath[str],
         *,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        before: Annotated[int | None, QueryParameter(ge=1, description="cursor from next_before")] = None,
+        before: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID, description="cursor from next_before")] = None,
         state_filter: Annotated[str | None, QueryParameter(name="state", max_length=20)] = None,
     ) -> Page:
         """A page of orders."""
