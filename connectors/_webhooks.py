@@ -12,7 +12,6 @@ from decimal import ROUND_FLOOR, Decimal
 from router.errors import AuthenticationFailed, InputError
 
 __all__ = [
-    "CANCELLED_PREFIX",
     "check_money",
     "credential",
     "header",
@@ -20,9 +19,6 @@ __all__ = [
     "verify_base64_hmac",
     "whole_units",
 ]
-
-CANCELLED_PREFIX = "cancelled:"
-"""Every `Ignored.reason` for an order its shop cancelled starts with this (the router's cancellation marker)."""
 
 _MAX_MONEY = Decimal(100_000_000)
 

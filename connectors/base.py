@@ -12,8 +12,10 @@ from router.domain import (
     ArticleUpdate,
     CanonicalOrder,
     Ignored,
+    PulledPayload,
     PullPage,
     Source,
+    SourceCancellation,
     StockTarget,
     WarehouseEvent,
 )
@@ -22,6 +24,8 @@ from router.errors import InputError
 __all__ = [
     "Connector",
     "ConnectorContext",
+    "Deduplicator",
+    "Expander",
     "Puller",
     "Reporter",
     "StockPusher",
@@ -62,8 +66,10 @@ class Connector(Protocol):
         """Check an inbound webhook's signature on the raw body; raise AuthenticationFailed on mismatch."""
         ...
 
-    def normalize(self, body: bytes, headers: Mapping[str, str]) -> CanonicalOrder | ArticleUpdate | Ignored:
-        """Turn one raw payload into a canonical order (or an article update, or Ignored)."""
+    def normalize(
+        self, body: bytes, headers: Mapping[str, str]
+    ) -> CanonicalOrder | ArticleUpdate | SourceCancellation | Ignored:
+        """Turn one raw payload into a canonical order (or an article update, a cancellation, or Ignored)."""
         ...
 
 
@@ -81,8 +87,39 @@ class Puller(Protocol):
 
 
 @runtime_checkable
+class Expander(Protocol):
+    """**Protocol**: a connector whose webhooks carry only references (Omnium's metadata-only events).
+
+    The router stores the webhook raw, asks `references` (pure, so the webhook is answered at once) and
+    fetches each reference in a job on the source's lane; every fetched document is stored raw and ingested
+    like a pulled one, de-duplicated by its `external_id`.
+    """
+
+    def references(self, body: bytes, headers: Mapping[str, str]) -> Sequence[str]:
+        """What the webhook points to (e.g. an order id); empty when it concerns nothing the router imports."""
+        ...
+
+    async def fetch(self, reference: str) -> Sequence[PulledPayload]:
+        """The documents one reference stands for (Omnium: one per shipment), each with a versioned id."""
+        ...
+
+
+@runtime_checkable
+class Deduplicator(Protocol):
+    """**Protocol**: a connector whose platform delivers the same webhook more than once (Shopify, WooCommerce)."""
+
+    def dedup_key(self, body: bytes, headers: Mapping[str, str]) -> str:
+        """A key equal for every delivery of one event (raise InputError when the body names no order)."""
+        ...
+
+
+@runtime_checkable
 class Reporter(Protocol):
-    """**Protocol**: a connector that tells its system what the warehouse did with one of its orders."""
+    """**Protocol**: a connector that tells its system what the warehouse did with one of its orders.
+
+    A reporter class that sets `wants_placed = True` is also sent a `placed` event (with the WMS OrderId)
+    once the WMS has accepted each of its orders, e.g. to mark the order as in the warehouse upstream.
+    """
 
     async def report(self, event: WarehouseEvent) -> None:
         """Deliver one event; raise RetriableUpstreamError to be retried, FatalUpstreamError to dead-letter.

@@ -13,14 +13,14 @@ import structlog
 from connectors import ConnectorContext, connector_class
 from connectors.base import Puller
 from router.db import transaction, wrap_db_errors
-from router.domain import InboxState, Source
+from router.domain import InboxState, PulledPayload, Source
 from router.errors import InputError, RouterError
 from router.ingest import Ingestor
 from router.sql import queries
 from router.store.inbox import InboxStore
 from router.store.sources import SourceStore
 
-__all__ = ["PullResult", "PullWorker"]
+__all__ = ["PullResult", "PullWorker", "store_and_ingest"]
 
 log = structlog.get_logger(__name__)
 
@@ -129,20 +129,32 @@ class PullWorker:
         return PullResult(pages=pages, documents=documents, stored=stored, rejected=rejected)
 
     async def _store(self, source: Source, external_id: str, body: bytes, headers: dict[str, str]) -> str:
-        with wrap_db_errors():
-            if await self.pool.fetchval(queries["pulled_before"], source.id, external_id):
-                return "seen"  # an overlapping read: nothing new
-        inbox_id = await self.ingestor.inbox.store(source_id=source.id, channel="pull", headers=headers, body=body)
-        async with transaction(self.pool) as conn:
-            if await conn.fetchval(queries["claim_pulled_item"], source.id, external_id, inbox_id) is None:
-                detail = {"detail": f"{external_id} was stored by another pull at the same time"}
-                await InboxStore.finish(conn, inbox_id, InboxState.IGNORED, error=detail)
-                return "seen"
-        try:
-            await self.ingestor.process(source, inbox_id=inbox_id, headers=headers, body=body)
-        except InputError:
-            return "rejected"  # kept in the inbox as rejected, with the reason, replayable
-        return "stored"
+        item = PulledPayload(external_id=external_id, body=body, headers=headers)
+        return await store_and_ingest(self.pool, self.ingestor, source, item, channel="pull")
+
+
+async def store_and_ingest(
+    pool: asyncpg.Pool, ingestor: Ingestor, source: Source, item: PulledPayload, *, channel: str
+) -> str:
+    """Store one fetched document raw and ingest it, once per (source, external id).
+
+    Returns `seen` (stored before: an overlapping read, a duplicated event), `rejected` (kept in the inbox
+    with the reason, replayable) or `stored`. Shared by the pull poller and the webhook fetch jobs.
+    """
+    with wrap_db_errors():
+        if await pool.fetchval(queries["pulled_before"], source.id, item.external_id):
+            return "seen"
+    inbox_id = await ingestor.inbox.store(source_id=source.id, channel=channel, headers=item.headers, body=item.body)
+    async with transaction(pool) as conn:
+        if await conn.fetchval(queries["claim_pulled_item"], source.id, item.external_id, inbox_id) is None:
+            detail = {"detail": f"{item.external_id} was stored by another read at the same time"}
+            await InboxStore.finish(conn, inbox_id, InboxState.IGNORED, error=detail)
+            return "seen"
+    try:
+        await ingestor.process(source, inbox_id=inbox_id, headers=item.headers, body=item.body)
+    except InputError:
+        return "rejected"
+    return "stored"
 
 
 def _interval(source: Source) -> float:

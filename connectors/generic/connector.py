@@ -12,10 +12,11 @@ import httpx
 import msgspec
 
 from connectors._http import raise_for_upstream_status
+from connectors._webhooks import credential, header
 from connectors.base import ConnectorContext, decode_error_to_input_error
 from connectors.generic.models import OrderIn
 from router.domain import Address, CanonicalOrder, Ignored, OrderLine, StockTarget, WarehouseEvent
-from router.errors import FatalUpstreamError, InputError, RetriableUpstreamError
+from router.errors import AuthenticationFailed, FatalUpstreamError, InputError, RetriableUpstreamError
 from router.naming import validate_article_number, validate_country_code
 
 _decoder = msgspec.json.Decoder(OrderIn)
@@ -48,10 +49,21 @@ class GenericConnector:
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context
+        self._told: dict[str, StockTarget] = {}
 
     async def verify(self, body: bytes, headers: Mapping[str, str]) -> None:
-        """The generic push is authenticated by the source's API key in the API layer; nothing more here."""
-        del body, headers
+        """A webhook to `/hooks/{source}` must carry `X-Router-Signature-256: sha256=<hex HMAC of the body>`.
+
+        The key is `credentials.webhook_secret`; without one the source has no webhook endpoint at all (it
+        pushes through the API with its key), so every webhook is refused. Compared in constant time.
+        """
+        secret = credential(self.context.credentials, "webhook_secret")
+        if secret is None:
+            raise AuthenticationFailed("this source takes orders through the API with its key, not by webhook")
+        presented = header(headers, "X-Router-Signature-256") or ""
+        expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(presented.encode(), expected.encode()):
+            raise AuthenticationFailed("the webhook signature does not match the body")
 
     async def report(self, event: WarehouseEvent) -> None:
         """POST the event to the source's callback URL, signed."""
@@ -69,11 +81,21 @@ class GenericConnector:
         """POST the new available quantities to the callback URL (one signed message for the batch).
 
         A source without a callback URL has not asked for stock figures: nothing is sent (events, which it
-        must hear about, still dead-letter visibly instead).
+        must hear about, still dead-letter visibly instead). Values this connector already sent are skipped.
         """
         if not self.context.source.settings.get("callback_url"):
             return
-        body = _event_encoder.encode({"kind": "stock", "targets": list(targets)})
+        due: dict[str, StockTarget] = {}
+        for target in targets:
+            told = self._told.get(target.article_number)
+            if told is not None and (target.version <= told.version or target.available == told.available):
+                continue  # older, or the value this connector already sent
+            if target.article_number not in due or target.version > due[target.article_number].version:
+                due[target.article_number] = target
+        if not due:
+            return
+        targets = list(due.values())
+        body = _event_encoder.encode({"kind": "stock", "targets": targets})
         key = ",".join(f"{t.article_number}@{t.version}" for t in targets)
         delivery = hashlib.sha256(key.encode()).hexdigest()[:32]
         await self._post_signed(
@@ -81,6 +103,7 @@ class GenericConnector:
             body,
             {"X-Router-Event": "stock", "X-Router-Delivery": f"stock:{delivery}"},
         )
+        self._told.update(due)
 
     async def _post_signed(self, url: str, body: bytes, headers: dict[str, str]) -> None:
         if not url:

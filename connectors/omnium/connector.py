@@ -33,7 +33,16 @@ from connectors.omnium.models import (
 )
 from connectors.omnium.pulling import SHIPMENT_HEADER, decode_cursor, next_page, payloads, search_request
 from connectors.omnium.settings import parse_credentials, parse_settings
-from router.domain import CanonicalOrder, EventKind, Ignored, PulledPayload, PullPage, StockTarget, WarehouseEvent
+from router.domain import (
+    CanonicalOrder,
+    EventKind,
+    Ignored,
+    PulledPayload,
+    PullPage,
+    SourceCancellation,
+    StockTarget,
+    WarehouseEvent,
+)
 from router.errors import AuthenticationFailed, FatalUpstreamError, InputError
 
 __all__ = ["OmniumConnector"]
@@ -60,6 +69,8 @@ class OmniumConnector:
     """
 
     kind: ClassVar[str] = "omnium"
+    wants_placed: ClassVar[bool] = True
+    """The router sends a `placed` event once a shipment's WMS order exists: `mark_in_warehouse`."""
 
     def __init__(self, context: ConnectorContext, *, sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
         self.source = context.source
@@ -102,8 +113,11 @@ class OmniumConnector:
         if not expected or given is None or not hmac.compare_digest(given.encode(), expected.encode()):
             raise AuthenticationFailed
 
-    def normalize(self, body: bytes, headers: Mapping[str, str]) -> CanonicalOrder | Ignored:
-        """A stored order document + its shipment header → one canonical order; an event body → Ignored."""
+    def normalize(self, body: bytes, headers: Mapping[str, str]) -> CanonicalOrder | SourceCancellation | Ignored:
+        """A stored order document + its shipment header → one canonical order (or its cancellation).
+
+        An event body (metadata only) → Ignored: the router fetches the order it refers to (`references`).
+        """
         shipment_id = _header(headers, SHIPMENT_HEADER)
         if shipment_id is None:
             event = self._event(body)
@@ -117,6 +131,16 @@ class OmniumConnector:
         if not shipment_id:
             raise InputError("the order has no shipment to send", field="orderForm.shipments")
         return to_canonical(order, shipment_id, self.settings)
+
+    def references(self, body: bytes, headers: Mapping[str, str]) -> tuple[str, ...]:
+        """The order an event refers to (fetched by the router in the source's lane); none for other classes."""
+        del headers
+        order_id = self.event_order_id(body)
+        return (order_id,) if order_id else ()
+
+    async def fetch(self, reference: str) -> tuple[PulledPayload, ...]:
+        """The order an event referred to, one payload per shipment (`fetch_order`)."""
+        return await self.fetch_order(reference)
 
     def event_order_id(self, body: bytes) -> str | None:
         """The order an event is about (`objectId`), or None for events of other classes. Pure."""
@@ -193,6 +217,10 @@ class OmniumConnector:
                     await self._run(order, reporting.status_call(shipment, event, self.settings, status))
             case EventKind.REJECTED:
                 await self._reject(order, shipment, event)
+            case EventKind.PLACED:
+                if event.wms_order_id is None:
+                    raise FatalUpstreamError("a placed event without the WMS order id")
+                await self._mark_in_warehouse(order, shipment, event.wms_order_id)
             case EventKind.RECEIVED:  # goods received on a purchase order: Omnium sends the router none
                 return
 
@@ -208,6 +236,9 @@ class OmniumConnector:
     async def mark_in_warehouse(self, source_order_number: str, wms_order_id: int) -> None:
         """The shipment's WMS order exists: store its id on the shipment (PatchOrder), set `in_warehouse`."""
         order, shipment = await self._shipment(source_order_number)
+        await self._mark_in_warehouse(order, shipment, wms_order_id)
+
+    async def _mark_in_warehouse(self, order: Order, shipment: Shipment, wms_order_id: int) -> None:
         reference = ExternalIdOut(provider_name=self.settings.wms_provider, id=str(wms_order_id))
         if not any(e.provider_name == reference.provider_name and e.id == reference.id for e in shipment.external_ids):
             shipments = [ShipmentPatch(shipment_id=shipment.shipment_id, external_ids=[reference])]

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from router.domain import Address, CanonicalOrder, Ignored, OrderLine
+from router.domain import Address, CanonicalOrder, Ignored, OrderLine, SourceCancellation
 from router.errors import InputError
 from router.naming import validate_article_number, validate_country_code
 
@@ -137,8 +137,14 @@ def _remark(order: Order) -> str | None:
     return "\n".join(n for n in notes if n) or None
 
 
-def to_canonical(order: Order, shipment_id: str, settings: OmniumSettings) -> CanonicalOrder | Ignored:
-    """One shipment of one Omnium order as a canonical order, or Ignored when it is not (or no longer) due."""
+def to_canonical(
+    order: Order, shipment_id: str, settings: OmniumSettings
+) -> CanonicalOrder | SourceCancellation | Ignored:
+    """One shipment of one Omnium order as a canonical order, its cancellation, or Ignored when it is not due.
+
+    A shipment cancelled in Omnium (its status, its order's, or every line cancelled) is a SourceCancellation
+    of the shipment's WMS order (the router cancels it in the warehouse while that is still allowed).
+    """
     index = shipment_index(order, shipment_id)
     shipment = order.order_form.shipments[index]
     where = f"orderForm.shipments[{index}]"
@@ -148,12 +154,17 @@ def to_canonical(order: Order, shipment_id: str, settings: OmniumSettings) -> Ca
     if not _SHIPMENT_ID.match(shipment_id):
         raise InputError("must be 1-20 characters without spaces or '-'", field=f"{where}.shipmentId")
     status = shipment.order_status or order.status
+    cancelled = {status, order.status} & set(settings.cancel_statuses)
+    if cancelled:
+        reason = f"shipment {shipment_id} of order {number} is {cancelled.pop()} in Omnium"
+        return SourceCancellation(order_numbers=(source_order_number(number, shipment_id),), reason=reason)
     if status not in settings.import_statuses:
         allowed = ", ".join(settings.import_statuses)
         return Ignored(reason=f"shipment {shipment_id} of order {number} is {status!r}, not one of {allowed}")
     lines = _lines(order, shipment, index)
     if lines is None:
-        return Ignored(reason=f"every line of shipment {shipment_id} of order {number} is cancelled")
+        reason = f"every line of shipment {shipment_id} of order {number} is cancelled"
+        return SourceCancellation(order_numbers=(source_order_number(number, shipment_id),), reason=reason)
     if shipment.address is None:
         raise InputError("the shipment has no address", field=f"{where}.address")
     currency = _text(order.billing_currency)

@@ -50,7 +50,7 @@ def search_request(cursor: Cursor, settings: OmniumSettings) -> SearchRequest:
         page=cursor.page,
         modified_from=cursor.since,
         sort_order="ModifiedAscending",
-        selected_statuses=list(settings.import_statuses),
+        selected_statuses=[*settings.import_statuses, *settings.cancel_statuses],
         selected_stores=list(settings.store_ids) or None,
         selected_markets=list(settings.market_ids) or None,
         disable_facets=True,
@@ -62,11 +62,15 @@ def _version(head: OrderHead) -> str:
 
 
 def payloads(raw: bytes, head: OrderHead) -> tuple[PulledPayload, ...]:
-    """One stored payload per shipment: the whole order document, the shipment named in a header."""
+    """One stored payload per shipment: the whole order document, the shipment named in a header.
+
+    The external id carries the order's version (`{id}/{shipment}@{modified}`): the router stores each
+    version once, so a later change (a cancellation) is imported and a re-read of the same one is not.
+    """
     shipment_ids = [s.shipment_id for s in head.order_form.shipments] or [""]
     return tuple(
         PulledPayload(
-            external_id=f"{head.id}/{shipment_id}",
+            external_id=f"{head.id}/{shipment_id}@{_version(head)}",
             body=raw,
             headers={SHIPMENT_HEADER: shipment_id, ORDER_HEADER: head.id},
         )

@@ -48,6 +48,8 @@ class OmniumSettings(msgspec.Struct, frozen=True, kw_only=True):
         default_factory=lambda: ["New", "InProgress"]
     )
     """A shipment is sent to the WMS while its status (or its order's) is one of these."""
+    cancel_statuses: list[Name] = msgspec.field(default_factory=lambda: ["OrderCanceled"])
+    """A shipment (or order) in one of these was cancelled in Omnium: its WMS order is cancelled while allowed."""
     statuses: StatusNames = msgspec.field(default_factory=StatusNames)
     """Status names set back in Omnium."""
     poll_interval_seconds: Annotated[float, msgspec.Meta(gt=0)] = 60.0

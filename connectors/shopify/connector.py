@@ -23,6 +23,7 @@ from router.domain import (
     Ignored,
     PulledPayload,
     PullPage,
+    SourceCancellation,
     StockTarget,
     WarehouseEvent,
 )
@@ -98,8 +99,8 @@ class ShopifyConnector:
         secrets = (self._credentials.webhook_secret or "", self._credentials.previous_webhook_secret or "")
         verify_base64_hmac(body, headers, header_name=HMAC_HEADER, secrets=secrets)
 
-    def normalize(self, body: bytes, headers: Mapping[str, str]) -> CanonicalOrder | Ignored:
-        """An order topic's body to a CanonicalOrder; cancelled orders and other topics to Ignored."""
+    def normalize(self, body: bytes, headers: Mapping[str, str]) -> CanonicalOrder | SourceCancellation | Ignored:
+        """An order topic's body to a CanonicalOrder (a cancelled one to a SourceCancellation); others Ignored."""
         topic = header(headers, TOPIC_HEADER)
         if not topic:
             raise InputError("the X-Shopify-Topic header is missing", field=f"headers.{TOPIC_HEADER}")
@@ -140,7 +141,10 @@ class ShopifyConnector:
                 raise FatalUpstreamError(f"an order in the poll is unreadable: {exc}") from None
             if order.updated_at is not None and (seen is None or order.updated_at > seen):
                 seen = order.updated_at
-            items.append(PulledPayload(external_id=str(order.id), body=body, headers={TOPIC_HEADER: "orders/updated"}))
+            version = order.updated_at.isoformat() if order.updated_at else ""
+            items.append(
+                PulledPayload(external_id=f"{order.id}@{version}", body=body, headers={TOPIC_HEADER: "orders/updated"})
+            )
         if next_page is not None:
             following = _Cursor(high=state.high, page_info=next_page, seen=seen)
             return PullPage(items=tuple(items), cursor=msgspec.json.encode(following).decode(), more=True)
@@ -157,7 +161,7 @@ class ShopifyConnector:
                 await self._report_cancelled(event)
             case EventKind.REJECTED:
                 await self._report_rejected(event)
-            case EventKind.PICKED | EventKind.RETURNED | EventKind.RECEIVED:
+            case EventKind.PLACED | EventKind.PICKED | EventKind.RETURNED | EventKind.RECEIVED:
                 log.info("shopify.report.not_applicable", kind=event.kind.value, order=event.source_order_number)
 
     async def _order_id(self, number: str) -> int:

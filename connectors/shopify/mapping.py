@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import msgspec
 
-from connectors._webhooks import CANCELLED_PREFIX, check_money
+from connectors._webhooks import check_money
 from connectors.base import decode_error_to_input_error
 from connectors.shopify.models import ShopifyAddress, ShopifyLineItem, ShopifyOrder
-from router.domain import Address, CanonicalOrder, Ignored, OrderLine
+from router.domain import Address, CanonicalOrder, Ignored, OrderLine, SourceCancellation
 from router.errors import InputError
 from router.naming import validate_article_number, validate_country_code
 
@@ -98,14 +98,14 @@ def _freight(order: ShopifyOrder) -> Decimal | None:
     return check_money(sum(known, Decimal(0)), "shipping_lines") if known else None
 
 
-def order_to_canonical(order: ShopifyOrder, *, topic: str) -> CanonicalOrder | Ignored:
-    """Map one order; a cancelled order (or the `orders/cancelled` topic) is the cancellation marker."""
+def order_to_canonical(order: ShopifyOrder, *, topic: str) -> CanonicalOrder | SourceCancellation | Ignored:
+    """Map one order; a cancelled order (or the `orders/cancelled` topic) is a SourceCancellation."""
     if order.order_number <= 0:
         raise InputError("must be a positive integer", field="order_number")
     number = str(order.order_number)
     if order.cancelled_at is not None or topic == "orders/cancelled":
         reason = order.cancel_reason or "no reason given"
-        return Ignored(reason=f"{CANCELLED_PREFIX} order {number} was cancelled in Shopify ({reason})")
+        return SourceCancellation(order_numbers=(number,), reason=f"cancelled in Shopify ({reason})")
     if not order.line_items:
         raise InputError("the order has no line items", field="line_items")
     lines: list[OrderLine] = []

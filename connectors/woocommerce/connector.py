@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import msgspec
 import structlog
 
-from connectors._webhooks import CANCELLED_PREFIX, header, verify_base64_hmac, whole_units
+from connectors._webhooks import header, verify_base64_hmac, whole_units
 from connectors.base import ConnectorContext, decode_error_to_input_error
 from connectors.woocommerce.client import BATCH_LIMIT, WooClient
 from connectors.woocommerce.mapping import ORDER_TOPICS, PING, decode_order, order_to_canonical
 from connectors.woocommerce.models import OrderIdentity, ProductRef
 from connectors.woocommerce.reporting import WooReporter
 from connectors.woocommerce.settings import WooCredentials, WooSettings, load_settings
-from router.domain import CanonicalOrder, Ignored, PulledPayload, PullPage, StockTarget, WarehouseEvent
+from router.domain import (
+    CanonicalOrder,
+    Ignored,
+    PulledPayload,
+    PullPage,
+    SourceCancellation,
+    StockTarget,
+    WarehouseEvent,
+)
 from router.errors import FatalUpstreamError, InputError
 
 __all__ = ["SIGNATURE_HEADER", "TOPIC_HEADER", "WooCommerceConnector"]
@@ -87,8 +96,12 @@ class WooCommerceConnector:
             body, headers, header_name=SIGNATURE_HEADER, secrets=[self._credentials.webhook_secret or ""]
         )
 
-    def normalize(self, body: bytes, headers: Mapping[str, str]) -> CanonicalOrder | Ignored:
-        """An order topic's body in an imported status to a CanonicalOrder; the ping and the rest Ignored."""
+    def normalize(self, body: bytes, headers: Mapping[str, str]) -> CanonicalOrder | SourceCancellation | Ignored:
+        """An order topic's body to a CanonicalOrder, a cancelled or deleted one to a SourceCancellation.
+
+        A deleted order's body has only its id, which is the order number unless a plugin renumbers orders.
+        The creation ping and other topics are Ignored.
+        """
         ping = PING.fullmatch(body)
         if ping is not None:
             return Ignored(reason=f"webhook {ping[1].decode()} ping")
@@ -97,7 +110,7 @@ class WooCommerceConnector:
             raise InputError("the X-WC-Webhook-Topic header is missing", field=f"headers.{TOPIC_HEADER}")
         if topic == "order.deleted":
             deleted = self._identity(body)
-            return Ignored(reason=f"{CANCELLED_PREFIX} order id {deleted.id} was deleted in WooCommerce")
+            return SourceCancellation(order_numbers=(str(deleted.id),), reason="deleted in WooCommerce")
         if topic not in ORDER_TOPICS:
             return Ignored(reason=f"topic {topic[:100]!r} carries no order for the router")
         return order_to_canonical(decode_order(body), import_statuses=self.settings.import_statuses)
@@ -110,14 +123,16 @@ class WooCommerceConnector:
             raise decode_error_to_input_error(exc) from exc
 
     def dedup_key(self, body: bytes, headers: Mapping[str, str]) -> str:
-        """Order id plus `date_modified_gmt` (the delivery id repeats within a second); the ping: its id."""
+        """Order id, `date_modified_gmt` and the body's digest (the delivery id is not unique); the ping: its id."""
         ping = PING.fullmatch(body)
         if ping is not None:
             return f"ping:{ping[1].decode()}"
         order = self._identity(body)
         if header(headers, TOPIC_HEADER) == "order.deleted":
             return f"{order.id}:deleted"
-        return f"{order.id}:{order.date_modified_gmt or order.date_modified or ''}"
+        # `date_modified` has whole seconds: two changes within one second differ in the body's digest.
+        digest = hashlib.sha256(body).hexdigest()[:16]
+        return f"{order.id}:{order.date_modified_gmt or order.date_modified or ''}:{digest}"
 
     # --- reconciliation poll -----------------------------------------------------------------------
 
@@ -142,7 +157,10 @@ class WooCommerceConnector:
             if modified is not None:
                 modified = modified.replace(tzinfo=dt.UTC) if modified.tzinfo is None else modified
                 seen = modified if seen is None or modified > seen else seen
-            items.append(PulledPayload(external_id=str(order.id), body=body, headers={TOPIC_HEADER: "order.updated"}))
+            version = order.date_modified_gmt or ""
+            items.append(
+                PulledPayload(external_id=f"{order.id}@{version}", body=body, headers={TOPIC_HEADER: "order.updated"})
+            )
         if state.page < pages:
             following = _Cursor(high=state.high, since=state.since, page=state.page + 1, seen=seen)
             return PullPage(items=tuple(items), cursor=msgspec.json.encode(following).decode(), more=True)

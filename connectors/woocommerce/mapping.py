@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import msgspec
 
-from connectors._webhooks import CANCELLED_PREFIX, check_money
+from connectors._webhooks import check_money
 from connectors.base import decode_error_to_input_error
 from connectors.woocommerce.models import WooAddress, WooLineItem, WooOrder
-from router.domain import Address, CanonicalOrder, Ignored, OrderLine
+from router.domain import Address, CanonicalOrder, Ignored, OrderLine, SourceCancellation
 from router.errors import InputError
 from router.naming import validate_article_number, validate_country_code
 
@@ -28,7 +28,7 @@ __all__ = [
 ORDER_TOPICS = frozenset({"order.created", "order.updated", "order.restored"})
 """Webhook topics whose body is an order; `order.deleted` is the cancellation marker, others are Ignored."""
 CANCELLED_STATUSES = frozenset({"cancelled", "refunded", "failed", "trash"})
-"""Statuses reported as the cancellation marker rather than plain 'not imported'."""
+"""Statuses that cancel the order in the warehouse (a SourceCancellation) rather than plain 'not imported'."""
 PING = re.compile(rb"webhook_id=(\d{1,18})")
 """The form body of WooCommerce's creation ping (sent without a signature); use `fullmatch`."""
 
@@ -112,11 +112,13 @@ def _number(order: WooOrder) -> str:
     return number
 
 
-def order_to_canonical(order: WooOrder, *, import_statuses: Collection[str]) -> CanonicalOrder | Ignored:
-    """Map one order whose status is imported; cancelled statuses give the cancellation marker."""
+def order_to_canonical(
+    order: WooOrder, *, import_statuses: Collection[str]
+) -> CanonicalOrder | SourceCancellation | Ignored:
+    """Map one order whose status is imported; a cancelled status gives a SourceCancellation."""
     number = _number(order)
     if order.status in CANCELLED_STATUSES:
-        return Ignored(reason=f"{CANCELLED_PREFIX} order {number} has status {order.status} in WooCommerce")
+        return SourceCancellation(order_numbers=(number,), reason=f"status {order.status} in WooCommerce")
     if order.status not in import_statuses:
         return Ignored(reason=f"order {number} has status {order.status[:40]!r}, which is not imported")
     if not order.line_items:

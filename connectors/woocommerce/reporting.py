@@ -52,7 +52,7 @@ class WooReporter:
                 await self._note(
                     await self._order(event), event, f"Returned to the warehouse: {returned}", customer=False
                 )
-            case EventKind.PICKED | EventKind.RECEIVED:
+            case EventKind.PLACED | EventKind.PICKED | EventKind.RECEIVED:
                 log.info("woocommerce.report.not_applicable", kind=event.kind.value, order=event.source_order_number)
 
     async def _order(self, event: WarehouseEvent) -> OrderState:

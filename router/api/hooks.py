@@ -10,12 +10,16 @@ from litestar import Controller, Request, post
 from litestar.params import FromPath
 
 from connectors import ConnectorContext, connector_class
+from connectors.base import Deduplicator, Expander
 from router import metrics
 from router.api.auth import Rt
 from router.api.schemas import OrderAccepted
-from router.db import transaction
-from router.domain import InboxState
+from router.db import transaction, wrap_db_errors
+from router.delivery import FETCH_JOB
+from router.domain import InboxState, Source
 from router.errors import AuthenticationFailed, InputError, NotFound, PayloadTooLarge
+from router.fanback import source_lane
+from router.ingest import problem_of
 from router.outbox import Priority, enqueue
 from router.sql import queries
 from router.store.inbox import InboxStore
@@ -24,10 +28,11 @@ __all__ = ["HookController"]
 
 
 class WmsHook(msgspec.Struct, frozen=True):
-    """The part of Ongoing's order webhook the router needs; everything else is read back from the WMS."""
+    """The part of Ongoing's order or article-stock webhook the router needs; the rest is read back."""
 
-    orderNumber: str  # noqa: N815 - Ongoing's field name
+    orderNumber: str | None = None  # noqa: N815 - Ongoing's field name (order webhooks)
     orderId: int | None = None  # noqa: N815 - Ongoing's field name
+    articleNumber: str | None = None  # noqa: N815 - Ongoing's field name (article stock webhooks)
 
 
 _wms_hook = msgspec.json.Decoder(WmsHook)
@@ -52,9 +57,17 @@ class HookController(Controller):
         try:
             hook = _wms_hook.decode(body)
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-            error = InputError(str(exc), field="orderNumber")
+            hook = WmsHook()
+            problem = str(exc)
+        else:
+            problem = "" if hook.orderNumber or hook.articleNumber else "neither an order nor an article webhook"
+        if problem:
+            error = InputError(problem, field="orderNumber")
             await _finish(rt, inbox_id, InboxState.REJECTED, {"code": error.code, "detail": error.message})
-            raise error from exc
+            raise error
+        if not hook.orderNumber:
+            await _stock_changed(rt, inbox_id, str(hook.articleNumber))
+            return {"accepted": True}
         async with transaction(rt.pool) as conn:
             owner = await conn.fetchval(queries["find_order_by_wms_number"], hook.orderNumber)
             if owner is None:
@@ -75,11 +88,12 @@ class HookController(Controller):
 
     @post("/{source:str}", status_code=200, summary="A sales platform's order webhook, verified on the raw body")
     async def source_hook(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str]) -> OrderAccepted:
-        """Store, verify the signature on the exact bytes, then normalize and ingest like any order."""
+        """Store, verify on the exact bytes; then ingest (once per delivery key), or queue the fetch it refers to."""
         try:
             owner = await rt.sources.get(source)
         except NotFound:
-            raise NotFound("no such webhook endpoint") from None
+            # The same answer as a known source with a bad signature: webhooks do not reveal source names.
+            raise AuthenticationFailed("the webhook signature does not match the body") from None
         body = await _body(request, rt.settings.http.max_body_bytes)
         headers = dict(request.headers)
         inbox_id = await rt.inbox.store(source_id=owner.id, channel="hook", headers=headers, body=body)
@@ -91,7 +105,28 @@ class HookController(Controller):
             await _finish(rt, inbox_id, InboxState.REJECTED, {"code": exc.code, "detail": exc.message})
             metrics.INBOX_PAYLOADS.labels(owner.name, "rejected").inc()
             raise
-        result = await rt.ingestor.process(owner, inbox_id=inbox_id, headers=headers, body=body)
+        if isinstance(connector, Expander):
+            return await _expand(rt, owner, connector, inbox_id=inbox_id, body=body, headers=headers)
+        claimed = None
+        if isinstance(connector, Deduplicator):
+            claimed = await _claim_delivery(rt, owner, connector, inbox_id=inbox_id, body=body, headers=headers)
+            if claimed is None:
+                return OrderAccepted(
+                    outcome="duplicate",
+                    source_order_number=None,
+                    wms_order_number=None,
+                    revision=None,
+                    inbox_id=inbox_id,
+                )
+        try:
+            result = await rt.ingestor.process(owner, inbox_id=inbox_id, headers=headers, body=body)
+        except InputError:
+            raise  # kept as rejected; the same delivery again is a duplicate of a rejection
+        except BaseException:
+            if claimed is not None:  # not processed: the platform's retry must be, so forget the key
+                with wrap_db_errors():
+                    await rt.pool.execute(queries["release_pulled_item"], owner.id, claimed, inbox_id)
+            raise
         metrics.INBOX_PAYLOADS.labels(owner.name, "accepted").inc()
         metrics.ORDERS_INGESTED.labels(owner.name, result.outcome).inc()
         return OrderAccepted(
@@ -101,6 +136,69 @@ class HookController(Controller):
             revision=result.revision,
             inbox_id=inbox_id,
         )
+
+
+async def _claim_delivery(
+    rt: Any, owner: Source, connector: Deduplicator, *, inbox_id: int, body: bytes, headers: dict[str, str]
+) -> str | None:
+    """Remember this delivery's key; None (and the payload kept as ignored) when it was seen before."""
+    try:
+        key = f"hook:{connector.dedup_key(body, headers)}"
+    except InputError as exc:
+        await _finish(rt, inbox_id, InboxState.REJECTED, problem_of(exc))
+        metrics.INBOX_PAYLOADS.labels(owner.name, "rejected").inc()
+        raise
+    async with transaction(rt.pool) as conn:
+        if await conn.fetchval(queries["claim_pulled_item"], owner.id, key, inbox_id) is not None:
+            return key
+        await InboxStore.finish(conn, inbox_id, InboxState.IGNORED, error={"detail": f"duplicate delivery {key}"})
+    metrics.INBOX_PAYLOADS.labels(owner.name, "ignored").inc()
+    return None
+
+
+async def _expand(
+    rt: Any, owner: Source, connector: Expander, *, inbox_id: int, body: bytes, headers: dict[str, str]
+) -> OrderAccepted:
+    """A reference-only webhook: queue fetching what it points to on the source's lane, answer at once."""
+    try:
+        references = list(connector.references(body, headers))
+    except InputError as exc:
+        await _finish(rt, inbox_id, InboxState.REJECTED, problem_of(exc))
+        metrics.INBOX_PAYLOADS.labels(owner.name, "rejected").inc()
+        raise
+    if not references:
+        await _finish(rt, inbox_id, InboxState.IGNORED, {"detail": "the webhook refers to nothing imported"})
+        return OrderAccepted(
+            outcome="ignored", source_order_number=None, wms_order_number=None, revision=None, inbox_id=inbox_id
+        )
+    async with transaction(rt.pool) as conn:
+        await enqueue(
+            conn,
+            lane=source_lane(owner.id),
+            kind=FETCH_JOB,
+            priority=Priority.ORDER,
+            idempotency_key=f"fetch:{inbox_id}",
+            payload={"references": references, "inbox_id": inbox_id},
+        )
+        await InboxStore.finish(conn, inbox_id, InboxState.ACCEPTED)
+    metrics.INBOX_PAYLOADS.labels(owner.name, "accepted").inc()
+    return OrderAccepted(
+        outcome="fetch_queued", source_order_number=None, wms_order_number=None, revision=None, inbox_id=inbox_id
+    )
+
+
+async def _stock_changed(rt: Any, inbox_id: int, article_number: str) -> None:
+    """Stock of an article changed in the WMS: read it in the lane (batched, after orders)."""
+    async with transaction(rt.pool) as conn:
+        await enqueue(
+            conn,
+            lane=rt.wms_lane,
+            kind="stock.read",
+            priority=Priority.STOCK,
+            idempotency_key=f"hook:{inbox_id}",
+            payload={"articles": [article_number]},
+        )
+        await InboxStore.finish(conn, inbox_id, InboxState.ACCEPTED)
 
 
 async def _verify(connector: Any, enabled: bool, body: bytes, headers: dict[str, str]) -> None:

@@ -24,3 +24,7 @@ SELECT pg_advisory_unlock(7412, $1::int);
 -- pulled_before --
 -- Whether a pulled document (by its external id) was stored before.
 SELECT EXISTS (SELECT 1 FROM pulled_items WHERE source_id = $1 AND external_id = $2);
+
+-- release_pulled_item --
+-- Forget a claimed document whose ingest failed unexpectedly, so the platform's retry is processed.
+DELETE FROM pulled_items WHERE source_id = $1 AND external_id = $2 AND inbox_id = $3;

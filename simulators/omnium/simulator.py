@@ -12,8 +12,9 @@ from simulators.omnium.clock import Clock, SystemClock
 from simulators.omnium.control import ControlApi
 from simulators.omnium.events import Delivery, EventDispatcher, Subscription
 from simulators.omnium.limits import Limiter, RateLimits
+from simulators.omnium.orders import apply_update_status
 from simulators.omnium.state import OmniumState, RecordedRequest
-from simulators.omnium.wire import InventoryItem, Order
+from simulators.omnium.wire import InventoryItem, Order, ShipmentInfo, UpdateStatusPatch
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -91,6 +92,14 @@ class OmniumSimulator:
         """Seed an order (a wire Struct or camelCase JSON); emits a Created event. Keeps a given `modified`."""
         parsed = order if isinstance(order, Order) else msgspec.convert(dict(order), Order)
         return self.state.add_order(parsed, origin="seed", keep_modified=keep_modified)
+
+    def update_status(self, order_id: str, status: str, *, shipment_id: str | None = None) -> Order:
+        """Change a status as a merchant in Omnium would (the whole order, or one shipment); emits a Workflow event."""
+        info = ShipmentInfo(shipment_id=shipment_id, order_status=status) if shipment_id is not None else None
+        patch = UpdateStatusPatch(status=status, shipment_info=info)
+        return self.state.change_order(
+            order_id, lambda order, now: apply_update_status(order, patch, now), origin="POST UpdateStatus"
+        )
 
     def order(self, order_id: str) -> Order:
         """One order; KeyError when unknown."""

@@ -8,7 +8,15 @@ import httpx
 import msgspec
 import pytest
 
-from router.domain import CanonicalOrder, EventKind, EventLine, Ignored, PulledPayload, StockTarget, WarehouseEvent
+from router.domain import (
+    CanonicalOrder,
+    EventKind,
+    EventLine,
+    PulledPayload,
+    SourceCancellation,
+    StockTarget,
+    WarehouseEvent,
+)
 from router.errors import AuthenticationFailed, FatalUpstreamError, RetriableUpstreamError
 from simulators.shopify import LineSpec, ShopifySimulator
 
@@ -130,7 +138,7 @@ async def test_pull_reads_every_page_then_only_changes_since_the_cursor_minus_th
     connector = make_shopify(page_size=2, pull_overlap_seconds=300)
     items, cursor, pages = await pull_all(connector, None)
     assert pages == 4
-    assert [item.external_id for item in items] == [str(o["id"]) for o in early + late]
+    assert [item.external_id.partition("@")[0] for item in items] == [str(o["id"]) for o in early + late]
     for item in items:
         assert isinstance(connector.normalize(item.body, item.headers), CanonicalOrder)
 
@@ -138,20 +146,21 @@ async def test_pull_reads_every_page_then_only_changes_since_the_cursor_minus_th
     shop.update_order(early[0]["id"], topics=(), note="edited")
     items, _, pages = await pull_all(connector, cursor)
     assert pages == 2
-    assert [item.external_id for item in items] == [str(o["id"]) for o in [*late, early[0]]]
+    assert [item.external_id.partition("@")[0] for item in items] == [str(o["id"]) for o in [*late, early[0]]]
     since = [r.query["updated_at_min"] for r in shop.requests() if "updated_at_min" in r.query]
     assert since == ["2026-02-17T09:55:00+01:00"]  # the newest change (10:00 shop time) minus 5 minutes
     assert any("page_info" in r.query for r in shop.requests())
 
 
-async def test_a_pulled_cancelled_order_is_the_cancellation_marker(shop: ShopifySimulator, make_shopify: Any) -> None:
+async def test_a_pulled_cancelled_order_is_a_source_cancellation(shop: ShopifySimulator, make_shopify: Any) -> None:
     order = shop.create_order([LineSpec(sku="SKU-1", quantity=1)], topics=())
     shop.cancel_order(order["id"])
     page = await make_shopify().pull(None)
     [item] = page.items
     result = make_shopify().normalize(item.body, item.headers)
-    assert isinstance(result, Ignored)
-    assert result.reason.startswith("cancelled:")
+    assert result == SourceCancellation(
+        order_numbers=(str(order["order_number"]),), reason="cancelled in Shopify (customer)"
+    )
 
 
 # --- reporting --------------------------------------------------------------------------------------

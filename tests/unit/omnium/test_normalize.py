@@ -10,13 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connectors.omnium import OmniumConnector
-from router.domain import Address, ArticleUpdate, CanonicalOrder, Ignored
+from router.domain import Address, ArticleUpdate, CanonicalOrder, Ignored, SourceCancellation
 from router.errors import InputError
 
 HEADER = "X-Omnium-Shipment-Id"
 
 
-def normalize(connector: OmniumConnector, doc: object, shipment: str | None = "1") -> CanonicalOrder | Ignored:
+def normalize(
+    connector: OmniumConnector, doc: object, shipment: str | None = "1"
+) -> CanonicalOrder | SourceCancellation | Ignored:
     headers = {} if shipment is None else {HEADER: shipment}
     return connector.normalize(json.dumps(doc).encode(), headers)
 
@@ -280,7 +282,6 @@ def test_a_shipment_id_with_a_dash_is_refused(connector: OmniumConnector, om: An
     [
         ({"status": "Completed"}, {}, "'Completed'"),
         ({}, {"orderStatus": "InProgressWarehouse"}, "'InProgressWarehouse'"),
-        ({}, {"lineItems": [{"lineItemId": "1", "code": "A", "quantity": 2, "canceledQuantity": 2}]}, "cancelled"),
     ],
 )
 def test_shipments_not_due_are_ignored(
@@ -289,6 +290,23 @@ def test_shipments_not_due_are_ignored(
     result = normalize(connector, om.with_shipment(om.order(**doc_change), 0, **shipment_change))
     assert isinstance(result, Ignored)
     assert reason in result.reason
+
+
+@pytest.mark.parametrize(
+    ("doc_change", "shipment_change", "reason"),
+    [
+        ({"status": "OrderCanceled"}, {}, "OrderCanceled"),
+        ({}, {"orderStatus": "OrderCanceled"}, "OrderCanceled"),
+        ({}, {"lineItems": [{"lineItemId": "1", "code": "A", "quantity": 2, "canceledQuantity": 2}]}, "cancelled"),
+    ],
+)
+def test_a_cancelled_shipment_is_a_cancellation_of_its_wms_order(
+    connector: OmniumConnector, om: Any, doc_change: dict[str, Any], shipment_change: dict[str, Any], reason: str
+) -> None:
+    result = normalize(connector, om.with_shipment(om.order(**doc_change), 0, **shipment_change))
+    assert isinstance(result, SourceCancellation)
+    assert result.order_numbers == ("1001-1",)
+    assert reason in (result.reason or "")
 
 
 def test_the_shipment_status_wins_over_the_order_status(connector: OmniumConnector, om: Any) -> None:

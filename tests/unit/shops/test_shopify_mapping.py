@@ -7,9 +7,8 @@ from typing import Any
 import msgspec
 import pytest
 
-from connectors._webhooks import CANCELLED_PREFIX
 from connectors.shopify import ShopifyConnector
-from router.domain import CanonicalOrder, Ignored
+from router.domain import CanonicalOrder, Ignored, SourceCancellation
 from router.errors import InputError
 
 TOPIC = {"X-Shopify-Topic": "orders/create"}
@@ -168,23 +167,21 @@ def test_a_line_item_id_used_twice_is_refused(
 
 
 @pytest.mark.parametrize("topic", ["orders/create", "orders/updated"])
-def test_a_cancelled_order_is_the_cancellation_marker(
+def test_a_cancelled_order_is_a_source_cancellation(
     shopify_connector: ShopifyConnector, shopify_order: dict[str, Any], topic: str
 ) -> None:
     shopify_order.update(cancelled_at="2026-02-17T09:00:00+01:00", cancel_reason="customer")
     result = normalize(shopify_connector, shopify_order, topic)
-    assert isinstance(result, Ignored)
-    assert result.reason.startswith(CANCELLED_PREFIX)
-    assert "1001" in result.reason
-    assert "customer" in result.reason
+    assert isinstance(result, SourceCancellation)
+    assert result.order_numbers == ("1001",)
+    assert "customer" in (result.reason or "")
 
 
-def test_the_cancelled_topic_is_the_cancellation_marker_even_before_cancelled_at_shows(
+def test_the_cancelled_topic_is_a_cancellation_even_before_cancelled_at_shows(
     shopify_connector: ShopifyConnector, shopify_order: dict[str, Any]
 ) -> None:
     result = normalize(shopify_connector, shopify_order, "orders/cancelled")
-    assert isinstance(result, Ignored)
-    assert result.reason.startswith(CANCELLED_PREFIX)
+    assert result == SourceCancellation(order_numbers=("1001",), reason="cancelled in Shopify (no reason given)")
 
 
 @pytest.mark.parametrize("topic", ["orders/paid", "products/update", "app/uninstalled"])

@@ -7,9 +7,8 @@ from typing import Any
 import msgspec
 import pytest
 
-from connectors._webhooks import CANCELLED_PREFIX
 from connectors.woocommerce import WooCommerceConnector
-from router.domain import CanonicalOrder, Ignored
+from router.domain import CanonicalOrder, Ignored, SourceCancellation
 from router.errors import InputError
 
 
@@ -148,21 +147,17 @@ def test_import_statuses_are_a_setting(make_woo: Any, woo_order: dict[str, Any])
 
 
 @pytest.mark.parametrize("status", ["cancelled", "refunded", "failed", "trash"])
-def test_cancelled_statuses_are_the_cancellation_marker(
+def test_cancelled_statuses_are_a_source_cancellation(
     woo_connector: WooCommerceConnector, woo_order: dict[str, Any], status: str
 ) -> None:
     woo_order["status"] = status
     result = normalize(woo_connector, woo_order, "order.updated")
-    assert isinstance(result, Ignored)
-    assert result.reason.startswith(CANCELLED_PREFIX)
-    assert "727" in result.reason
+    assert result == SourceCancellation(order_numbers=("727",), reason=f"status {status} in WooCommerce")
 
 
-def test_a_deleted_order_is_the_cancellation_marker(woo_connector: WooCommerceConnector) -> None:
+def test_a_deleted_order_is_a_source_cancellation(woo_connector: WooCommerceConnector) -> None:
     result = woo_connector.normalize(b'{"id":727}', {"X-WC-Webhook-Topic": "order.deleted"})
-    assert isinstance(result, Ignored)
-    assert result.reason.startswith(CANCELLED_PREFIX)
-    assert "727" in result.reason
+    assert result == SourceCancellation(order_numbers=("727",), reason="deleted in WooCommerce")
 
 
 def test_the_creation_ping_is_ignored(woo_connector: WooCommerceConnector) -> None:
@@ -194,13 +189,15 @@ def test_slash_escaped_bodies_as_wordpress_sends_them_decode(
     assert result.ship_to.address2 == "c/o Muster"
 
 
-def test_dedup_key_is_the_order_id_and_its_modification_time(
+def test_dedup_key_is_the_order_id_its_modification_time_and_the_body_digest(
     woo_connector: WooCommerceConnector, woo_order: dict[str, Any]
 ) -> None:
     body = msgspec.json.encode(woo_order)
     key = woo_connector.dedup_key(body, {"X-WC-Webhook-Delivery-ID": "a"})
-    assert key == "727:2026-02-17T07:30:00"
+    assert key.startswith("727:2026-02-17T07:30:00:")
     assert woo_connector.dedup_key(body, {"X-WC-Webhook-Delivery-ID": "b"}) == key  # the delivery id plays no part
+    woo_order["status"] = "cancelled"  # changed within the same second: date_modified alone would not tell
+    assert woo_connector.dedup_key(msgspec.json.encode(woo_order), {}) != key
     woo_order["date_modified_gmt"] = "2026-02-17T07:31:00"
     assert woo_connector.dedup_key(msgspec.json.encode(woo_order), {}) != key
     assert woo_connector.dedup_key(b'{"id":727}', {"X-WC-Webhook-Topic": "order.deleted"}) == "727:deleted"
