@@ -10,7 +10,10 @@ import asyncpg
 
 from router.errors import DatabaseError, UniqueViolation
 
-__all__ = ["create_pool", "wrap_db_errors"]
+__all__ = ["MAX_ID", "create_pool", "wrap_db_errors"]
+
+MAX_ID = 2**63 - 1
+"""The largest id PostgreSQL's bigint holds: larger ids and cursors are a 400, not a database error."""
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:

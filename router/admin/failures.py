@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, QueryParameter
+from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
 from router.admin.pages import admin_form, page, see_other
 from router.admin.session import Rt, require_admin
+from router.db import MAX_ID
 
 __all__ = ["FailuresController"]
 
@@ -24,7 +25,7 @@ class FailuresController(Controller):
         self,
         request: Request[Any, Any, Any],
         rt: Rt,
-        before: Annotated[int | None, QueryParameter(name="before", ge=1)] = None,
+        before: Annotated[int | None, QueryParameter(name="before", ge=1, le=MAX_ID)] = None,
         replayed: Annotated[int | None, QueryParameter(name="replayed", ge=1)] = None,
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=500)] = 50,
     ) -> Template:
@@ -41,7 +42,9 @@ class FailuresController(Controller):
         )
 
     @post("/dead-letters/{dead_letter_id:int}/replay")
-    async def replay(self, request: Request[Any, Any, Any], rt: Rt, dead_letter_id: FromPath[int]) -> Redirect:
+    async def replay(
+        self, request: Request[Any, Any, Any], rt: Rt, dead_letter_id: Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+    ) -> Redirect:
         """Pending again with attempts from zero (after its cause was fixed)."""
         await admin_form(request, rt)
         job = await rt.outbox.replay(dead_letter_id)

@@ -10,6 +10,7 @@ from litestar.response import Template
 
 from router.admin.pages import page
 from router.admin.session import Rt, require_admin
+from router.db import MAX_ID
 
 __all__ = ["OrdersController"]
 
@@ -25,7 +26,7 @@ class OrdersController(Controller):
         request: Request[Any, Any, Any],
         rt: Rt,
         source: Annotated[str | None, QueryParameter(name="source", max_length=63)] = None,
-        before: Annotated[int | None, QueryParameter(name="before", ge=1)] = None,
+        before: Annotated[int | None, QueryParameter(name="before", ge=1, le=MAX_ID)] = None,
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=500)] = 50,
     ) -> Template:
         """A source's orders, newest first (the first source when none is chosen)."""

@@ -9,12 +9,10 @@ from litestar.params import FromPath, PathParameter, QueryParameter
 
 from router.api.auth import Rt, require_admin, require_source
 from router.api.schemas import DeadLetterOut, ForeignSummary, InboxOut, OrderAccepted, Page
+from router.db import MAX_ID
 from router.errors import NotReplayable
 
 __all__ = ["DeadLetterController", "InboxController", "WmsController"]
-
-MAX_ID = 2**63 - 1
-"""The largest id PostgreSQL's bigint holds: larger ids and cursors are a 400, not a database error."""
 
 RowId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 """A stored row's id in a path."""

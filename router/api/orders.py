@@ -10,12 +10,10 @@ from litestar.params import FromPath, QueryParameter
 from router import metrics
 from router.api.auth import Rt, require_source
 from router.api.schemas import CancelAccepted, EventOut, OrderAccepted, OrderDetail, OrderOut, Page
+from router.db import MAX_ID
 from router.errors import InputError, PayloadTooLarge, SourceDisabled
 
 __all__ = ["OrderController"]
-
-MAX_ID = 2**63 - 1
-"""The largest id PostgreSQL's bigint holds: larger cursors are a 400, not a database error."""
 
 
 class OrderController(Controller):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -151,3 +153,23 @@ async def test_order_list_pages_newest_first(router: Any, make_order: Any) -> No
     assert [o["source_order_number"] for o in second["items"]] == ["102", "101"]
     assert bad.status_code == 400
     assert bad.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_generic_source_takes_webhooks_only_signed_with_its_webhook_secret(
+    router: Any, make_order: Any, db: asyncpg.Pool
+) -> None:
+    await router.add_source("plain", "PL")  # no webhook secret: no webhook endpoint at all
+    await router.add_source("signed", "SG", credentials={"webhook_secret": "wh-secret"})
+    body = json.dumps(make_order("900")).encode()
+    good = "sha256=" + hmac.new(b"wh-secret", body, hashlib.sha256).hexdigest()
+    async with router.client(None) as anonymous:
+        unsigned = await anonymous.post("/hooks/plain", content=body)
+        forged = await anonymous.post("/hooks/plain", content=body, headers={"X-Router-Signature-256": good})
+        wrong = await anonymous.post("/hooks/signed", content=body, headers={"X-Router-Signature-256": "sha256=00"})
+        unknown = await anonymous.post("/hooks/nobody", content=body, headers={"X-Router-Signature-256": good})
+        signed = await anonymous.post("/hooks/signed", content=body, headers={"X-Router-Signature-256": good})
+    assert [r.status_code for r in (unsigned, forged, wrong, unknown)] == [401, 401, 401, 401]
+    assert unknown.json()["detail"] == wrong.json()["detail"]  # an unknown name is not told apart
+    assert (signed.status_code, signed.json()["wms_order_number"]) == (200, "900-SG")
+    assert await db.fetchval("SELECT count(*) FROM orders") == 1
+    assert await db.fetchval("SELECT count(*) FROM inbox WHERE state = 'rejected'") == 3  # kept, inspectable
