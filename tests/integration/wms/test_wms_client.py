@@ -161,6 +161,7 @@ async def test_the_password_is_never_logged(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # whatever an earlier configure_logging quietened
     await client.process_order(make_routed("50-SE"))
     sim.faults.fail_next(3, operation="GetOrdersByQuery")
     with pytest.raises(RetriableUpstreamError):
