@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from importlib.metadata import entry_points
 
 import structlog
@@ -10,7 +11,7 @@ import structlog
 from connectors.base import Connector, ConnectorContext
 from router.errors import InputError
 
-__all__ = ["Connector", "ConnectorContext", "connector_class", "connector_kinds"]
+__all__ = ["Connector", "ConnectorContext", "check_settings", "connector_class", "connector_kinds"]
 
 log = structlog.get_logger(__name__)
 
@@ -37,3 +38,10 @@ def connector_class(kind: str, *, field: str = "kind") -> type[Connector]:
     except KeyError:
         known = ", ".join(sorted(kinds))
         raise InputError(f"unknown connector kind {kind!r} (known: {known})", field=field) from None
+
+
+def check_settings(kind: str, settings: Mapping[str, object]) -> None:
+    """Validate a source's settings with its kind's own rules (when it declares `check_settings`)."""
+    check = getattr(connector_class(kind), "check_settings", None)
+    if check is not None:
+        check(settings)

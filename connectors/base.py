@@ -22,6 +22,7 @@ from router.domain import (
 from router.errors import InputError
 
 __all__ = [
+    "ROUTER_SETTINGS",
     "Connector",
     "ConnectorContext",
     "Deduplicator",
@@ -31,6 +32,10 @@ __all__ = [
     "StockPusher",
     "decode_error_to_input_error",
 ]
+
+
+ROUTER_SETTINGS = frozenset({"order_number_template", "stock_buffer", "shortage_policy"})
+"""Keys of `source.settings` the router itself reads; a connector with a strict settings model ignores them."""
 
 
 class ConnectorContext(msgspec.Struct, frozen=True, kw_only=True):
@@ -61,6 +66,9 @@ class Connector(Protocol):
     kind: ClassVar[str]
 
     def __init__(self, context: ConnectorContext) -> None: ...
+
+    # Optional: `@classmethod check_settings(cls, settings: Mapping[str, object]) -> None`, raising an
+    # InputError naming `settings.<field>`; the sources API calls it before a source is saved.
 
     async def verify(self, body: bytes, headers: Mapping[str, str]) -> None:
         """Check an inbound webhook's signature on the raw body; raise AuthenticationFailed on mismatch."""

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from router.errors import RouterError
+from router.errors import InputError, RouterError
 from router.logs import configure_logging
 from router.settings import Settings, get_settings
 
@@ -130,16 +130,20 @@ async def _sources(args: argparse.Namespace, settings: Settings) -> None:
 
     async with _runtime(settings) as rt:
         if args.action == "add":
-            from connectors import connector_class  # noqa: PLC0415
+            from router.sourcerules import check_source  # noqa: PLC0415
 
-            connector_class(args.kind)
+            try:
+                source_settings = json.loads(args.settings)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"--settings is not JSON: {exc}", field="settings") from None
+            check_source(args.kind, source_settings)
             source, key = await rt.sources.create(
                 name=args.name,
                 kind=args.kind,
                 suffix=normalize_suffix(args.suffix),
                 order_type=args.order_type,
                 is_article_master=False,
-                settings=json.loads(args.settings),
+                settings=source_settings,
                 credentials=None,
             )
             console.print(f"source [bold]{source.name}[/] suffix {source.suffix}; API key (shown once):")

@@ -72,6 +72,11 @@ class OmniumConnector:
     wants_placed: ClassVar[bool] = True
     """The router sends a `placed` event once a shipment's WMS order exists: `mark_in_warehouse`."""
 
+    @classmethod
+    def check_settings(cls, settings: Mapping[str, object]) -> None:
+        """Validate `source.settings` before the source is saved (InputError naming `settings.<field>`)."""
+        parse_settings(settings)
+
     def __init__(self, context: ConnectorContext, *, sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
         self.source = context.source
         self.settings = parse_settings(context.source.settings)

@@ -58,6 +58,11 @@ class ShopifyConnector:
     kind: ClassVar[str] = "shopify"
     client_class: ClassVar[type[ShopifyClient]] = ShopifyClient
 
+    @classmethod
+    def check_settings(cls, settings: Mapping[str, object]) -> None:
+        """Validate `source.settings` before the source is saved (InputError naming `settings.<field>`)."""
+        load_settings(settings)
+
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context
         self.settings: ShopifySettings = load_settings(context.source.settings)

@@ -49,6 +49,11 @@ class TfsoConnector:
 
     kind: ClassVar[str] = "tfso"
 
+    @classmethod
+    def check_settings(cls, settings: Mapping[str, object]) -> None:
+        """Validate `source.settings` before the source is saved (InputError naming `settings.<field>`)."""
+        TfsoSettings.from_mapping(settings)
+
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context
         self.settings = TfsoSettings.from_mapping(context.source.settings)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from connectors.base import decode_error_to_input_error
+from connectors.base import ROUTER_SETTINGS, decode_error_to_input_error
 from router.errors import InputError
 
 __all__ = ["DEFAULT_BASE_URL", "ORDER_STATES", "TfsoCredentials", "TfsoSettings"]
@@ -80,7 +80,7 @@ class TfsoSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     def from_mapping(cls, settings: Mapping[str, object]) -> TfsoSettings:
         """Validate a source's settings; problems are InputErrors naming `settings.<field>`."""
         try:
-            return msgspec.convert(dict(settings), cls)
+            return msgspec.convert({k: v for k, v in settings.items() if k not in ROUTER_SETTINGS}, cls)
         except msgspec.ValidationError as exc:
             error = decode_error_to_input_error(exc)
             unknown = error.message.removeprefix("Object contains unknown field `").rstrip("`")

@@ -55,6 +55,11 @@ class WooCommerceConnector:
     kind: ClassVar[str] = "woocommerce"
     client_class: ClassVar[type[WooClient]] = WooClient
 
+    @classmethod
+    def check_settings(cls, settings: Mapping[str, object]) -> None:
+        """Validate `source.settings` before the source is saved (InputError naming `settings.<field>`)."""
+        load_settings(settings)
+
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context
         self.settings: WooSettings = load_settings(context.source.settings)

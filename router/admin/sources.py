@@ -8,12 +8,13 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.response import Template
 
-from connectors import connector_class, connector_kinds
+from connectors import connector_kinds
 from router.admin.pages import admin_form, page
 from router.admin.session import AdminSession, Rt, require_admin
 from router.errors import ConflictError, InputError
 from router.naming import normalize_suffix
 from router.runtime import Runtime
+from router.sourcerules import check_source
 
 __all__ = ["SourcesController"]
 
@@ -60,7 +61,7 @@ class SourcesController(Controller):
         entered = {k: form.get(k, "").strip() for k in _FIELDS}
         try:
             data = msgspec.convert(entered, SourceCreate)
-            connector_class(data.kind)
+            check_source(data.kind, {})
             source, key = await rt.sources.create(
                 name=data.name,
                 kind=data.kind,

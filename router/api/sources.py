@@ -9,30 +9,14 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from connectors import connector_class
 from router import ledger
 from router.api.auth import Rt, require_admin
 from router.api.schemas import SourceCreate, SourceCreated, SourceOut, SourcePatch
-from router.errors import InputError
-from router.naming import normalize_suffix, validate_template
+from router.naming import normalize_suffix
+from router.sourcerules import check_source
 from router.store.sources import SourceChanges
 
 __all__ = ["SourceController"]
-
-_MAX_BUFFER = 999_999_999
-"""The largest stock buffer the ledger reads from settings (nine digits)."""
-
-
-def _check_settings(settings: dict[str, Any]) -> None:
-    template = settings.get("order_number_template")
-    if template is not None:
-        validate_template(str(template))
-    buffer = settings.get("stock_buffer")
-    if buffer is not None and (type(buffer) is not int or not 0 <= buffer <= _MAX_BUFFER):
-        raise InputError(f"stock_buffer must be a whole number from 0 to {_MAX_BUFFER}", field="settings.stock_buffer")
-    policy = settings.get("shortage_policy")
-    if policy is not None and policy not in {"hold", "send"}:
-        raise InputError("shortage_policy must be 'hold' or 'send'", field="settings.shortage_policy")
 
 
 class SourceController(Controller):
@@ -45,8 +29,7 @@ class SourceController(Controller):
     async def create(self, request: Request[Any, Any, Any], rt: Rt, data: JSONBody[SourceCreate]) -> SourceCreated:
         """Register a source."""
         await require_admin(request, rt)
-        connector_class(data.kind)
-        _check_settings(data.settings)
+        check_source(data.kind, data.settings)
         source, key = await rt.sources.create(
             name=data.name,
             kind=data.kind,
@@ -77,10 +60,10 @@ class SourceController(Controller):
     ) -> SourceOut:
         """Change a source; the suffix is fixed once it has orders."""
         await require_admin(request, rt)
-        if data.kind is not msgspec.UNSET:
-            connector_class(data.kind)
-        if data.settings is not msgspec.UNSET:
-            _check_settings(data.settings)
+        if data.settings is not msgspec.UNSET or data.kind is not msgspec.UNSET:
+            current = await rt.sources.get(source)
+            kind = current.kind if data.kind is msgspec.UNSET else data.kind
+            check_source(kind, current.settings if data.settings is msgspec.UNSET else data.settings)
         suffix = data.suffix if data.suffix is msgspec.UNSET else normalize_suffix(data.suffix)
         changes = SourceChanges(
             kind=data.kind,

@@ -120,3 +120,18 @@ async def test_admin_endpoints_need_the_admin_key(router: Any) -> None:
         assert (await wrong.get("/api/sources")).status_code == 401
         assert (await source.get("/api/sources")).status_code == 404
         assert (await source.get("/api/dead-letters")).status_code == 404
+
+
+async def test_a_kinds_own_settings_are_checked_at_registration_and_router_keys_do_not_upset_it(router: Any) -> None:
+    base = {"kind": "tfso", "suffix": "ERP", "order_type": "B2B"}
+    too_fast = await router.admin.post(
+        "/api/sources", json={"name": "erp", **base, "settings": {"poll_interval_seconds": 2}}
+    )
+    assert too_fast.status_code == 422
+    assert too_fast.json()["field"] == "settings.poll_interval_seconds"
+    created = await router.admin.post(
+        "/api/sources", json={"name": "erp", **base, "settings": {"stock_buffer": 2, "shortage_policy": "hold"}}
+    )
+    assert created.status_code == 201, created.text
+    patched = await router.admin.patch("/api/sources/erp", json={"settings": {"pull_states": []}})
+    assert (patched.status_code, patched.json()["field"]) == (422, "settings.pull_states")
