@@ -24,12 +24,15 @@ from bench._loadgen import post_all
 from router.testing import order_json
 from simulators.ongoing_wms import OngoingWmsSimulator
 
+ARTICLES = 200
+"""Distinct articles in the order stream."""
+
 
 async def ingest(urls: list[str], key: str, *, clients: int, orders: int, prefix: str = "B") -> float:
     """Push `orders` distinct orders with `clients` keep-alive connections spread over `urls`; orders/s."""
     # Orders spread over 200 articles, as a real stream is: every order reserves its articles atomically, so
     # orders for one hot article serialise on its counter row (bench/oversell.py is about that case).
-    payloads: list[object] = [order_json(f"{prefix}{n}", article=f"ART-{n % 200}") for n in range(orders)]
+    payloads: list[object] = [order_json(f"{prefix}{n}", article=f"ART-{n % ARTICLES}") for n in range(orders)]
     elapsed, statuses = await post_all(urls, "/api/sources/se/orders", key, payloads, connections=clients)
     failures = sum(1 for s in statuses if s != 202)
     if failures or len(statuses) != orders:
@@ -54,7 +57,8 @@ async def lane(pg: Postgres, *, orders: int, latency: float) -> float:
     """Orders/s through the WMS lane against the simulator with `latency` added to every call."""
     dsn = await pg.new_database()
     with OngoingWmsSimulator(username="u", password="p", goods_owner_code="GO") as sim:
-        sim.add_article("A-1", stock=1_000_000)
+        for n in range(ARTICLES):  # every article the order stream uses, so the WMS takes each order
+            sim.add_article(f"ART-{n}", stock=1_000_000)
         sim.faults.latency = latency
         wms = {
             "ROUTER_WMS_URL": sim.url,

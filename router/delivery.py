@@ -10,7 +10,6 @@ import httpx
 import msgspec
 import structlog
 
-from connectors import ConnectorContext, connector_class
 from connectors.base import Expander, Reporter
 from router import metrics
 from router.claimloop import ClaimLoop
@@ -85,17 +84,10 @@ class DeliveryWorker(ClaimLoop):
         try:
             source = await self.sources.get_by_id(source_id)
             connector = await self._expander(source)
-            try:
-                stored = 0
-                for reference in references:
-                    for item in await connector.fetch(reference):
-                        stored += (
-                            await store_and_ingest(self.pool, self.ingestor, source, item, channel="fetch") != "seen"
-                        )
-            finally:
-                close = getattr(connector, "aclose", None)
-                if close is not None:
-                    await close()
+            stored = 0
+            for reference in references:
+                for item in await connector.fetch(reference):
+                    stored += await store_and_ingest(self.pool, self.ingestor, source, item, channel="fetch") != "seen"
         except FatalUpstreamError as exc:
             await self._job_failed(job, f"source refused: {exc.message}", permanent=True)
             return
@@ -163,11 +155,7 @@ class DeliveryWorker(ClaimLoop):
         log.info("event.delivered", kind=event.kind.value, key=event.idempotency_key, source_id=row["source_id"])
 
     async def _connector(self, source: Source) -> object:
-        credentials = await self.sources.credentials(source.id)
-        connector: object = connector_class(source.kind)(
-            ConnectorContext(source=source, credentials=credentials, http=self.http)
-        )
-        return connector
+        return await self.sources.connector(source, self.http)
 
     async def _expander(self, source: Source) -> Expander:
         connector = await self._connector(source)

@@ -10,7 +10,7 @@ import httpx
 import msgspec
 import structlog
 
-from connectors import ConnectorContext, connector_class
+from connectors import connector_class
 from connectors.base import Puller
 from router.db import transaction, wrap_db_errors
 from router.domain import InboxState, PulledPayload, Source
@@ -97,33 +97,25 @@ class PullWorker:
 
     async def pull_source(self, source: Source) -> PullResult:
         """Pull pages until the connector has no more (bounded per round); store and ingest each document."""
-        credentials = await self.sources.credentials(source.id)
-        connector = connector_class(source.kind)(
-            ConnectorContext(source=source, credentials=credentials, http=self.http)
-        )
+        connector = await self.sources.connector(source, self.http)
         if not isinstance(connector, Puller):
             msg = f"sources of kind {source.kind!r} are not pulled"
             raise RouterError(msg)
         pages = documents = stored = rejected = 0
-        try:
-            for _ in range(MAX_PAGES_PER_ROUND):
-                with wrap_db_errors():
-                    cursor = await self.pool.fetchval(queries["get_pull_cursor"], source.id)
-                page = await connector.pull(cursor)
-                pages += 1
-                documents += len(page.items)
-                for item in page.items:
-                    outcome = await self._store(source, item.external_id, item.body, item.headers)
-                    stored += outcome != "seen"
-                    rejected += outcome == "rejected"
-                with wrap_db_errors():
-                    await self.pool.execute(queries["set_pull_cursor"], source.id, page.cursor)
-                if not page.more:
-                    break
-        finally:
-            close = getattr(connector, "aclose", None)
-            if close is not None:
-                await close()
+        for _ in range(MAX_PAGES_PER_ROUND):
+            with wrap_db_errors():
+                cursor = await self.pool.fetchval(queries["get_pull_cursor"], source.id)
+            page = await connector.pull(cursor)
+            pages += 1
+            documents += len(page.items)
+            for item in page.items:
+                outcome = await self._store(source, item.external_id, item.body, item.headers)
+                stored += outcome != "seen"
+                rejected += outcome == "rejected"
+            with wrap_db_errors():
+                await self.pool.execute(queries["set_pull_cursor"], source.id, page.cursor)
+            if not page.more:
+                break
         if stored:
             log.info("pull.stored", source=source.name, pages=pages, documents=documents, stored=stored)
         return PullResult(pages=pages, documents=documents, stored=stored, rejected=rejected)

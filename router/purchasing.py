@@ -12,7 +12,6 @@ import asyncpg
 import msgspec
 import structlog
 
-from connectors import ConnectorContext, connector_class
 from connectors.base import Reporter, decode_error_to_input_error
 from router.claimloop import ClaimLoop
 from router.db import transaction, wrap_db_errors
@@ -391,9 +390,7 @@ class PurchaseDelivery(ClaimLoop):
 
     async def _reporter(self, source_id: int) -> Reporter:
         source = await self.sources.get_by_id(source_id)
-        credentials = await self.sources.credentials(source.id)
-        context = ConnectorContext(source=source, credentials=credentials, http=self.http)
-        connector = connector_class(source.kind)(context)
+        connector = await self.sources.connector(source, self.http)
         if not isinstance(connector, Reporter):
             raise FatalUpstreamError(f"sources of kind {source.kind!r} cannot receive events")
         return connector

@@ -16,7 +16,6 @@ import asyncpg
 import httpx
 import structlog
 
-from connectors import ConnectorContext, connector_class
 from connectors.base import StockPusher
 from router import metrics
 from router.claimloop import ClaimLoop
@@ -91,10 +90,7 @@ class StockPushWorker(ClaimLoop):
 
     async def _push(self, job: Job, source_id: int) -> None:
         source = await self.sources.get_by_id(source_id)
-        credentials = await self.sources.credentials(source.id)
-        connector = connector_class(source.kind)(
-            ConnectorContext(source=source, credentials=credentials, http=self.http)
-        )
+        connector = await self.sources.connector(source, self.http)
         async with transaction(self.pool) as conn:
             await conn.execute(queries["lock_source_pushes"], source_id)
             row = await conn.fetchrow(queries["unpushed_targets"], source_id, job.lane, job.id)

@@ -73,8 +73,9 @@ class TfsoConnector:
 
     async def aclose(self) -> None:
         """Close the HTTP clients the connector made."""
-        if self._client is not None:
-            await self._client.aclose()
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
 
     async def verify(self, body: bytes, headers: Mapping[str, str]) -> None:
         """No-op: 24SevenOffice never calls the router; everything is pulled."""

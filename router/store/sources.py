@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from typing import Any
 
 import asyncpg
+import httpx
 import msgspec
 
 from router.crypto import ApiKey, CredentialBox, generate_api_key, hash_secret, parse_api_key, secret_matches
@@ -62,6 +65,7 @@ class SourceStore:
     def __init__(self, pool: asyncpg.Pool, box: CredentialBox) -> None:
         self.pool = pool
         self.box = box
+        self._connectors: dict[int, tuple[bytes, object]] = {}
 
     async def create(
         self,
@@ -124,6 +128,33 @@ class SourceStore:
         if row is None or row["credentials"] is None:
             return {}
         return self.box.open(row["credentials"])
+
+    async def connector(self, source: Source, http: httpx.AsyncClient) -> object:
+        """The source's connector, reused while its kind, settings and credentials stay the same.
+
+        Connectors keep what is costly to rebuild per call — a 24SevenOffice session (its logins are
+        throttled), an Omnium token, parsed WSDLs, SKU lookups — so every worker of this process shares one
+        instance per source; any change to the source builds a fresh one.
+        """
+        from connectors import ConnectorContext, connector_class  # noqa: PLC0415 - connectors import the domain
+
+        credentials = await self.credentials(source.id)
+        fingerprint = hashlib.sha256(
+            msgspec.json.encode([source.kind, source.enabled, source.settings, credentials], order="sorted")
+        ).digest()
+        cached = self._connectors.get(source.id)
+        if cached is not None and cached[0] == fingerprint:
+            return cached[1]
+        connector: object = connector_class(source.kind)(
+            ConnectorContext(source=source, credentials=credentials, http=http)
+        )
+        self._connectors[source.id] = (fingerprint, connector)
+        if cached is not None:
+            close = getattr(cached[1], "aclose", None)
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    await close()
+        return connector
 
     async def authenticate(self, presented: str) -> Source:
         """The enabled source a presented API key belongs to; AuthenticationFailed otherwise."""

@@ -99,3 +99,6 @@ async def test_every_mapped_field_reaches_the_wms_and_shipping_sets_the_invoice_
     await kit.eventually(foreign_seen, what="the poll reading the foreign shipment")
     saves = [c for c in erp.calls_to("SaveInvoices") if str(order.order_id) in str(c)]
     assert len(saves) == 1
+    # Pulls, the event report and stock pushes share the source's one connector, hence one session.
+    assert erp.calls_to("GetInvoices")
+    assert len(erp.calls_to("Login")) == 1
