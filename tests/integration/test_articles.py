@@ -49,7 +49,9 @@ async def add_sources(router: RouterUnderTest) -> dict[str, str]:
         "erp": await router.add_source("erp", "ERP", "B2B", kind="tfso", settings=NO_PULL),
         "se": await router.add_source("se", "SE"),
         "eu": await router.add_source("eu", "EU"),
-        "x": await router.add_source("x", "X", "B2B", kind="omnium", settings=NO_PULL),
+        "x": await router.add_source(
+            "x", "X", "B2B", kind="omnium", settings={**NO_PULL, "base_url": "http://127.0.0.1:9/unused"}
+        ),
     }
 
 
