@@ -72,7 +72,12 @@ class CanonicalOrder(msgspec.Struct, frozen=True, kw_only=True):
     delivery_instruction: str | None = None
     freight_price: Decimal | None = None
     way_of_delivery: str | None = None
+    way_of_delivery_type_code: str | None = None  # the WMS's WayOfDeliveryType (found or created by code)
+    way_of_delivery_type_name: str | None = None
     service_point_code: str | None = None
+    reference_number: str | None = None
+    sales_code: str | None = None
+    bill_to: Address | None = None  # the invoice address, when the source sends one
     notify_by_email: bool = False
     notify_by_sms: bool = False
     created_at: dt.datetime | None = None

@@ -41,8 +41,9 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 
 INVOICE_PROPERTIES = (
     "OrderId", "CustomerId", "CustomerName", "CustomerDeliveryName", "CustomerDeliveryPhone", "Addresses",
-    "OrderStatus", "DateOrdered", "DateChanged", "YourReference", "InvoiceText", "Currency", "TypeOfSaleId",
-    "InvoiceEmailAddress", "InvoiceRows", "DeliveryDate", "DeliveryMethod", "DeliveryAlternative",
+    "OrderStatus", "DateOrdered", "DateChanged", "YourReference", "InvoiceTitle", "InvoiceText", "Currency",
+    "TypeOfSaleId", "InvoiceEmailAddress", "InvoiceRows", "DeliveryDate", "ReferenceNumber", "DeliveryMethod",
+    "DeliveryAlternative",
 )  # fmt: skip
 ROW_PROPERTIES = (
     "ProductId", "RowId", "VatRate", "Price", "Name", "DiscountRate", "Quantity", "Hidden", "Type", "ProductNo",

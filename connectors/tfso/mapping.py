@@ -91,10 +91,47 @@ def to_canonical(document: PulledDocument, settings: TfsoSettings) -> CanonicalO
         order_type=settings.order_types.get(str(type_of_sale)) if type_of_sale is not None else None,
         currency=currency,
         delivery_date=delivery_date.date() if delivery_date else None,
-        remark=_text(order.invoice_text),
+        remark=_text(order.invoice_title),
         delivery_instruction=_text(order.delivery_alternative),
-        way_of_delivery=settings.delivery_methods.get(str(method)) if method is not None else None,
+        way_of_delivery=_way_of_delivery(order, method, settings),
+        way_of_delivery_type_code=str(method) if method is not None else None,
+        way_of_delivery_type_name=_text(order.delivery_method.description) if order.delivery_method else None,
+        reference_number=_text(order.reference_number),
+        sales_code=_text(order.your_reference),
+        bill_to=_bill_to(order, settings),
         created_at=_datetime(order.date_ordered),
+    )
+
+
+def _way_of_delivery(order: WireOrder, method: int | None, settings: TfsoSettings) -> str | None:
+    """`settings.delivery_methods` maps a DeliveryMethod Id to the warehouse's code; else its Description."""
+    if method is not None and str(method) in settings.delivery_methods:
+        return settings.delivery_methods[str(method)]
+    return _text(order.delivery_method.description) if order.delivery_method else None
+
+
+def _bill_to(order: WireOrder, settings: TfsoSettings) -> Address | None:
+    """The invoice address under CustomerName, when it is complete enough to be one (never an error)."""
+    address = order.addresses.invoice if order.addresses else None
+    name = _text(order.customer_name) or (_text(address.name) if address else None)
+    street = [line.strip() for line in ((address.street if address else None) or "").splitlines() if line.strip()]
+    postcode = _text(address.postal_code) if address else None
+    city = (_text(address.postal_area) or _text(address.city)) if address else None
+    if address is None or name is None or not street or postcode is None or city is None:
+        return None
+    country = (_text(address.country) or settings.default_country).upper()
+    country = _COUNTRY_NAMES.get(country, country)
+    if len(country) != 2 or not country.isalpha():  # noqa: PLR2004 - ISO 3166-1 alpha-2
+        return None
+    return Address(
+        name=name,
+        address1=street[0],
+        address2=street[1] if len(street) > 1 else None,
+        address3=", ".join(street[2:]) or None,
+        postcode=postcode,
+        city=city,
+        country_code=country,
+        state_code=_text(address.state),
     )
 
 
@@ -139,7 +176,7 @@ def _ship_to(order: WireOrder, company: WireCompany | None, settings: TfsoSettin
     at = f"{_ORDER}.Addresses.{kind}"
     if address is None or _empty(address):
         raise InputError("the order has no delivery address", field=f"{_ORDER}.Addresses.Delivery")
-    name = _text(address.name) or _text(order.customer_delivery_name) or _text(order.customer_name)
+    name = _text(order.customer_delivery_name) or _text(address.name) or _text(order.customer_name)
     if name is None:
         raise InputError("the delivery address has no name", field=f"{at}.Name")
     street = [line.strip() for line in (address.street or "").splitlines() if line.strip()]
@@ -166,7 +203,7 @@ def _ship_to(order: WireOrder, company: WireCompany | None, settings: TfsoSettin
         country_code=country,
         state_code=_text(address.state),
         phone=_text(order.customer_delivery_phone) or _first_phone(company),
-        mobile=mobile,
+        mobile=_text(order.customer_delivery_phone) or mobile,
         email=_text(order.invoice_email_address) or _first_email(company),
     )
 

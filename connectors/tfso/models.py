@@ -89,12 +89,14 @@ class WireOrder(msgspec.Struct, frozen=True, kw_only=True, rename="pascal"):
     date_ordered: dt.datetime | None = None
     date_changed: dt.datetime | None = None
     your_reference: str | None = None
+    invoice_title: str | None = None
     invoice_text: str | None = None
     currency: WireCurrency | None = None
     type_of_sale_id: int | None = None
     invoice_email_address: str | None = None
     invoice_rows: list[WireRow] = []
     delivery_date: dt.datetime | None = None
+    reference_number: str | None = None
     delivery_method: WireDeliveryMethod | None = None
     delivery_alternative: str | None = None
 

@@ -33,7 +33,7 @@ from router.wms.results import order_line_status, order_status, orders_from_resu
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from router.domain import Address, OrderLine, RoutedOrder
+    from router.domain import Address, CanonicalOrder, OrderLine, RoutedOrder
 
 # Choices the WSDL leaves open:
 # - `DeliveryDate` is schema-required; an order without one gets .NET's `DateTime.MinValue`
@@ -115,6 +115,40 @@ def _customer(routed: RoutedOrder) -> dict[str, Any]:
         "NotifyBySMS": order.notify_by_sms,
         "NotifyByEmail": order.notify_by_email,
         "NotifyByTelephone": False,
+        "InvoiceAddress": _invoice_address(order.bill_to),
+    }
+
+
+def _invoice_address(bill_to: Address | None) -> dict[str, Any] | None:
+    if bill_to is None:
+        return None
+    return {
+        "Name": bill_to.name,
+        "Address": bill_to.address1,
+        "Address2": bill_to.address2,
+        "Address3": bill_to.address3,
+        "PostCode": bill_to.postcode,
+        "City": bill_to.city,
+        "TelePhone": bill_to.phone,
+        "Email": bill_to.email,
+        "MobilePhone": bill_to.mobile,
+        "CountryStateCode": bill_to.state_code,
+        "CountryCode": bill_to.country_code,
+        "IsVisible": True,
+        "NotifyBySMS": False,
+        "NotifyByEmail": False,
+        "NotifyByTelephone": False,
+    }
+
+
+def _way_of_delivery_type(order: CanonicalOrder) -> dict[str, Any] | None:
+    if order.way_of_delivery_type_code is None:
+        return None
+    return {
+        "WayOfDeliveryTypeOperation": "CreateOrUpdate",
+        "WayOfDeliveryTypeIdentification": "Code",
+        "Code": order.way_of_delivery_type_code,
+        "Name": order.way_of_delivery_type_name,
     }
 
 
@@ -152,7 +186,9 @@ def customer_order(routed: RoutedOrder, *, operation: str = "CreateOrUpdate") ->
         "OrderInfo": {
             "OrderIdentification": "GoodsOwnerOrderNumber",
             "OrderOperation": operation,
+            "ReferenceNumber": order.reference_number,
             "GoodsOwnerOrderNumber": routed.wms_order_number,
+            "SalesCode": order.sales_code,
             "OrderRemark": order.remark,
             "WayOfDelivery": order.way_of_delivery,
             "DeliveryInstruction": order.delivery_instruction,
@@ -163,6 +199,7 @@ def customer_order(routed: RoutedOrder, *, operation: str = "CreateOrUpdate") ->
                 "OrderTypeIdentification": "OrderTypeCode",
                 "OrderTypeCode": routed.order_type,
             },
+            "WayOfDeliveryType": _way_of_delivery_type(order),
             "OrderNotification": {
                 "Telephone": ship_to.phone,
                 "MobilePhone": ship_to.mobile,

@@ -51,6 +51,9 @@ class OrderInput:
     remark: str | None = None
     delivery_instruction: str | None = None
     way_of_delivery: str | None = None
+    way_of_delivery_type: tuple[str | None, str | None] | None = None  # (Code, Name)
+    reference_number: str | None = None
+    sales_code: str | None = None
     service_point_code: str | None = None
     freight_price: Decimal | None = None
     delivery_date: dt.datetime | None = None

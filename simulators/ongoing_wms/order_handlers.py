@@ -33,6 +33,9 @@ def process_order(ops: Operations, el: etree._Element) -> Outcome:
         remark=text(info, "OrderRemark"),
         delivery_instruction=text(info, "DeliveryInstruction"),
         way_of_delivery=text(info, "WayOfDelivery"),
+        way_of_delivery_type=_way_of_delivery_type(child(info, "WayOfDeliveryType")),
+        reference_number=text(info, "ReferenceNumber"),
+        sales_code=text(info, "SalesCode"),
         service_point_code=text(info, "OrderServicePointCode"),
         freight_price=decimal(info, "FreightPrice"),
         delivery_date=datetime(info, "DeliveryDate"),
@@ -106,8 +109,31 @@ def update_order_lines(ops: Operations, el: etree._Element) -> Outcome:
     return write_outcome(responses.update_lines_result(result), result, fields)
 
 
+def _way_of_delivery_type(el: etree._Element | None) -> tuple[str | None, str | None] | None:
+    return None if el is None else (text(el, "Code"), text(el, "Name"))
+
+
+def _invoice_address(el: etree._Element | None) -> Consignee | None:
+    if el is None:
+        return None
+    return Consignee(
+        name=text(el, "Name"),
+        address=text(el, "Address"),
+        address2=text(el, "Address2"),
+        address3=text(el, "Address3"),
+        postcode=text(el, "PostCode"),
+        city=text(el, "City"),
+        country_code=text(el, "CountryCode"),
+        state_code=text(el, "CountryStateCode"),
+        phone=text(el, "TelePhone"),
+        mobile=text(el, "MobilePhone"),
+        email=text(el, "Email"),
+    )
+
+
 def _consignee(customer: etree._Element, notification: etree._Element | None) -> Consignee:
     return Consignee(
+        invoice_address=_invoice_address(child(customer, "InvoiceAddress")),
         customer_number=text(customer, "CustomerNumber"),
         name=text(customer, "Name"),
         address=text(customer, "Address"),

@@ -82,6 +82,7 @@ class Consignee:
     email: str | None = None
     notify_by_email: bool = False
     notify_by_sms: bool = False
+    invoice_address: Consignee | None = None  # the Customer's InvoiceAddress, when one was sent
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,6 +127,9 @@ class Order:
     remark: str | None = None
     delivery_instruction: str | None = None
     way_of_delivery: str | None = None
+    way_of_delivery_type: tuple[str | None, str | None] | None = None  # (Code, Name)
+    reference_number: str | None = None
+    sales_code: str | None = None
     service_point_code: str | None = None
     freight_price: Decimal | None = None
     delivery_date: dt.datetime | None = None

@@ -86,6 +86,7 @@ class Invoice:
     external_status: int | None = None
     invoice_email: str | None = None
     delivery_date: dt.datetime | None = None
+    reference_number: str | None = None
     delivery_method_id: int | None = None
     delivery_method: str | None = None
     delivery_alternative: str | None = None

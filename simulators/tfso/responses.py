@@ -86,6 +86,7 @@ _ORDER: list[tuple[str, _Part]] = [
     _field("InvoiceEmailAddress", lambda o: o.invoice_email),
     ("InvoiceRows", _rows),
     _field("DeliveryDate", lambda o: o.delivery_date),
+    _field("ReferenceNumber", lambda o: o.reference_number),
     ("DeliveryMethod", _delivery_method),
     _field("DeliveryAlternative", lambda o: o.delivery_alternative),
 ]

@@ -19,6 +19,8 @@ DELIVERY = PostalAddress(
     street="Storgata 1\nBakgården", postal_code="0155", postal_area="OSLO", country="NO", state="03"
 )
 
+INVOICE = PostalAddress(street="Fakturaveien 2", postal_code="0150", postal_area="OSLO", country="NO", state="03")
+
 
 @pytest.fixture
 def erp() -> Iterator[TfsoSimulator]:
@@ -34,6 +36,14 @@ MAPPING: list[tuple[str, Callable[[WmsOrder], Any], Any]] = [
     ("GoodsOwnerOrderNumber ← OrderId + suffix", lambda o: o.number.endswith("-ERP"), True),
     ("DeliveryDate ← DeliveryDate", lambda o: o.delivery_date and o.delivery_date.date(), dt.date(2026, 3, 2)),
     ("WayOfDelivery ← DeliveryMethod (mapped)", lambda o: o.way_of_delivery, "BRING-PARCEL"),
+    (
+        "WayOfDeliveryType Code/Name ← DeliveryMethod Id/Description",
+        lambda o: o.way_of_delivery_type,
+        ("7", "Bring pakke"),
+    ),
+    ("ReferenceNumber ← ReferenceNumber", lambda o: o.reference_number, "REF-5178"),
+    ("SalesCode ← YourReference", lambda o: o.sales_code, "Ola Nordmann"),
+    ("OrderRemark ← InvoiceTitle", lambda o: o.remark, "Ordre fra ERP"),
     ("CustomerNumber ← CustomerId", lambda o: o.consignee.customer_number, "20002"),
     ("Name ← CustomerDeliveryName", lambda o: o.consignee.name, "Kunde AS Lager"),
     ("Address ← delivery Street (first line)", lambda o: o.consignee.address, "Storgata 1"),
@@ -43,6 +53,19 @@ MAPPING: list[tuple[str, Callable[[WmsOrder], Any], Any]] = [
     ("CountryCode ← delivery Country", lambda o: o.consignee.country_code, "NO"),
     ("CountryStateCode ← delivery State", lambda o: o.consignee.state_code, "03"),
     ("TelePhone ← CustomerDeliveryPhone", lambda o: o.consignee.phone, "+47 22 00 00 00"),
+    ("MobilePhone ← CustomerDeliveryPhone", lambda o: o.consignee.mobile, "+47 22 00 00 00"),
+    ("invoice address name ← CustomerName", lambda o: o.consignee.invoice_address.name, "Kunde AS"),
+    (
+        "invoice address ← invoice Street/PostalCode/PostalArea/Country/State",
+        lambda o: (
+            o.consignee.invoice_address.address,
+            o.consignee.invoice_address.postcode,
+            o.consignee.invoice_address.city,
+            o.consignee.invoice_address.country_code,
+            o.consignee.invoice_address.state_code,
+        ),
+        ("Fakturaveien 2", "0150", "OSLO", "NO", "03"),
+    ),
     ("Email ← InvoiceEmailAddress", lambda o: o.consignee.email, "faktura@kunde.no"),
     ("ProductCode ← ProductNo", lambda o: [line.article_number for line in o.lines], ["SKU-1", "SKU-2"]),
     ("NumberOfItems ← Quantity", lambda o: [line.ordered for line in o.lines], [Decimal(2), Decimal("1.5")]),
@@ -58,6 +81,10 @@ async def test_every_mapped_field_reaches_the_wms_and_shipping_sets_the_invoice_
         customer_id=20002,
         rows=[erp.row("SKU-1", 2, price=Decimal("99.50")), erp.row("SKU-2", Decimal("1.5"))],
         delivery_address=DELIVERY,
+        invoice_address=INVOICE,
+        invoice_title="Ordre fra ERP",
+        reference_number="REF-5178",
+        your_reference="Ola Nordmann",
         customer_name="Kunde AS",
         customer_delivery_name="Kunde AS Lager",
         customer_delivery_phone="+47 22 00 00 00",
