@@ -15,11 +15,11 @@ RETURNING inbox_id;
 
 -- try_source_lock --
 -- One poller per source across all router processes (released right after the pull).
-SELECT pg_try_advisory_lock(7412, $1::int);
+SELECT pg_try_advisory_lock(7413, $1::int);
 
 -- source_unlock --
 -- Release a source's poller lock.
-SELECT pg_advisory_unlock(7412, $1::int);
+SELECT pg_advisory_unlock(7413, $1::int);
 
 -- pulled_before --
 -- Whether a pulled document (by its external id) was stored before.
