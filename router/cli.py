@@ -4,36 +4,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import json
 import sys
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
-import msgspec
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from router.cli_stock import backfill_command, backfill_cursor, reconcile_command, stock_sync_command
+from router.cli_support import EXIT_ERROR, console, one_line, progress_bar, runtime, summary
 from router.errors import InputError, RouterError
 from router.logs import configure_logging
 from router.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    import asyncpg
-
-    from router.reconcile import Report
     from router.runtime import Runtime
 
 __all__ = ["backfill_cursor", "main", "one_line"]
-
-console = Console(stderr=True)
-EXIT_ERROR = 2
-EXIT_DIFFERENCES = 1
-LOCK_POLL_SECONDS = 0.5
 
 
 def _since(text: str) -> dt.datetime:
@@ -92,43 +83,11 @@ def _with(settings: Settings, *, host: str | None, port: int | None) -> Settings
     return dataclasses.replace(settings, http=http)
 
 
-def _progress() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    )
-
-
-def _summary(title: str, **counts: object) -> None:
-    """The end summary: one line on stdout, `title: key n, key n`."""
-    parts = ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in counts.items())
-    sys.stdout.write(f"{title}: {parts}\n")
-
-
-@contextlib.asynccontextmanager
-async def _runtime(settings: Settings) -> AsyncIterator[Runtime]:
-    from router.runtime import Runtime  # noqa: PLC0415 - heavy imports only for commands that need them
-
-    stack = contextlib.AsyncExitStack()
-    try:
-        rt = await stack.enter_async_context(Runtime.open(settings))
-    except RouterError:
-        raise
-    except Exception as exc:  # OSError from the driver, or SQLAlchemy's wrapper of it from the migrations
-        raise RouterError(f"cannot connect to the database: {one_line(exc)}") from exc
-    async with stack:
-        yield rt
-
-
 async def _sources(args: argparse.Namespace, settings: Settings) -> None:
     from router.naming import normalize_suffix  # noqa: PLC0415
     from router.store.sources import SourceChanges  # noqa: PLC0415
 
-    async with _runtime(settings) as rt:
+    async with runtime(settings) as rt:
         if args.action == "add":
             from router.sourcerules import check_source  # noqa: PLC0415
 
@@ -176,10 +135,10 @@ async def _replay(args: argparse.Namespace, settings: Settings) -> None:
         raise RouterError("name dead letters by id, or give --all")
     if args.kind and not args.all:
         raise RouterError("--kind works with --all")
-    async with _runtime(settings) as rt:
+    async with runtime(settings) as rt:
         ids = await _dead_letter_ids(rt, args.kind) if args.all else list(args.ids)
         replayed = skipped = 0
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("replaying dead letters", total=len(ids))
             for job_id in ids:
                 try:
@@ -191,207 +150,7 @@ async def _replay(args: argparse.Namespace, settings: Settings) -> None:
                     console.print(f"skipped: {exc.message}")
                     skipped += 1
                 progress.advance(task)
-        _summary("replay", dead_letters=len(ids), replayed=replayed, skipped=skipped)
-
-
-async def _reconcile(args: argparse.Namespace, settings: Settings) -> int:
-    from router.reconcile import reconcile  # noqa: PLC0415
-
-    async with _runtime(settings) as rt, _wms(settings) as wms:
-        with _quiet_progress(as_json=args.json) as progress:
-            task = progress.add_task("reading stock from the WMS", total=None)
-            report = await reconcile(
-                rt.pool, wms, page_size=settings.ledger.page_size, on_line=lambda: progress.advance(task)
-            )
-    if args.json:
-        sys.stdout.write(msgspec.json.encode(report).decode() + "\n")
-    else:
-        _print_report(report)
-    return EXIT_DIFFERENCES if report.errors else 0
-
-
-@contextlib.contextmanager
-def _quiet_progress(*, as_json: bool) -> Iterator[Progress]:
-    with _progress() as progress:
-        progress.disable = as_json
-        yield progress
-
-
-def _print_report(report: Report) -> None:
-    table = Table("article", "source", "told", "ledger", "WMS", "difference", "verdict", title="stock differences")
-    for d in report.differences:
-        verdict = f"[yellow]pending[/]: {d.reason}" if d.pending else f"[red]error[/]: {d.reason}"
-        cells = (d.told, d.ledger_available, d.wms_available)
-        told, ledger, wms = ("" if v is None else str(v) for v in cells)
-        table.add_row(d.article_number, d.source or "(ledger)", told, ledger, wms, f"{d.difference:+}", verdict)
-    if report.differences:
-        Console().print(table)
-    pending = len(report.differences) - len(report.errors)
-    _summary("reconcile", articles=report.articles, sources=report.sources, errors=len(report.errors), pending=pending)
-
-
-@contextlib.asynccontextmanager
-async def _wms(settings: Settings) -> AsyncIterator[Any]:
-    from router.wms.client import WmsClient  # noqa: PLC0415
-
-    wms = settings.wms
-    if not wms.url:
-        raise RouterError("ROUTER_WMS_URL is not set: there is no WMS to read")
-    client = await WmsClient.open(
-        url=wms.url,
-        username=wms.username,
-        password=wms.password,
-        goods_owner_code=wms.goods_owner_code,
-        timeout=wms.timeout,
-        strict_xml=wms.strict_xml,
-    )
-    try:
-        yield client
-    finally:
-        await client.aclose()
-
-
-@contextlib.asynccontextmanager
-async def _advisory(dsn: str, query: str, arg: object, *, wait: float, busy: str) -> AsyncIterator[None]:
-    """Hold a session advisory lock (try `query` until `wait` seconds passed) on a dedicated connection."""
-    import anyio  # noqa: PLC0415
-    import asyncpg  # noqa: PLC0415
-
-    from router.db import wrap_db_errors  # noqa: PLC0415
-
-    with wrap_db_errors():
-        conn: asyncpg.Connection = await asyncpg.connect(dsn)
-    try:
-        held = bool(await conn.fetchval(query, arg))
-        with anyio.move_on_after(wait):
-            while not held:
-                await anyio.sleep(LOCK_POLL_SECONDS)  # nothing signals a lock's release
-                held = bool(await conn.fetchval(query, arg))
-        if not held:
-            raise RouterError(busy)
-        yield
-    finally:
-        with contextlib.suppress(Exception):
-            await conn.close(timeout=2)  # ends the session: the lock goes with it
-
-
-async def _stock_sync(args: argparse.Namespace, settings: Settings) -> None:
-    """The lane's own full read (`StockSync.full`), run here while holding the goods owner's lane lock.
-
-    Holding the lane is what keeps every WMS call of a goods owner sequential across router processes, so
-    this waits (`--wait`) for the lane rather than reading beside a running router that holds it.
-    """
-    from router.sql import queries  # noqa: PLC0415
-    from router.stocksync import StockSync  # noqa: PLC0415
-
-    async with _runtime(settings) as rt:
-        total = await rt.pool.fetchval(queries["count_snapshots"])
-        busy = (
-            f"the WMS lane {rt.wms_lane} is held by a running router, which reads all stock every "
-            f"{settings.ledger.full_sync_seconds:g} s (ROUTER_LEDGER_FULL_SYNC_SECONDS); stop it or give --wait"
-        )
-        async with (
-            _advisory(rt.dsn, queries["try_lane_lock"], rt.wms_lane, wait=args.wait, busy=busy),
-            _wms(settings) as wms,
-        ):
-            with _progress() as progress:
-                task = progress.add_task("reading stock from the WMS", total=total or None)
-                counted = _CountingLines(wms, lambda: progress.advance(task))
-                changed = await StockSync(rt.pool, counted, settings.ledger).full()  # type: ignore[arg-type]
-        _summary("stock sync", articles_read=counted.lines, available_changed=len(changed))
-
-
-class _CountingLines:
-    """The WMS client as StockSync sees it, counting the lines of `iter_inventory` for the progress bar."""
-
-    def __init__(self, wms: Any, tick: Callable[[], object]) -> None:
-        self._wms = wms
-        self._tick = tick
-        self.lines = 0
-
-    async def iter_inventory(self, **kwargs: Any) -> AsyncIterator[Any]:
-        async for line in self._wms.iter_inventory(**kwargs):
-            self.lines += 1
-            self._tick()
-            yield line
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._wms, name)
-
-
-def backfill_cursor(kind: str, since: dt.datetime) -> str:
-    """A pull cursor of `kind` that makes the next pull start at `since` (each connector's own format).
-
-    The shop connectors re-read their usual overlap window before `since`; the router de-duplicates.
-    """
-    formats: dict[str, dict[str, object]] = {
-        "shopify": {"high": since},
-        "woocommerce": {"high": since},
-        "tfso": {"v": 1, "phase": "changed", "since": since},
-        "omnium": {"since": since},
-    }
-    if kind not in formats:
-        raise RouterError(f"sources of kind {kind!r} cannot be backfilled from a date")
-    return msgspec.json.encode(formats[kind]).decode()
-
-
-async def _backfill(args: argparse.Namespace, settings: Settings) -> None:
-    from connectors import connector_class  # noqa: PLC0415
-    from connectors.base import Puller  # noqa: PLC0415
-    from router.pull import MAX_PAGES_PER_ROUND, PullWorker  # noqa: PLC0415
-    from router.sql import queries  # noqa: PLC0415
-
-    async with _runtime(settings) as rt:
-        source = await rt.sources.get(args.source)
-        if not issubclass(connector_class(source.kind), Puller):
-            raise RouterError(
-                f"source {source.name!r} ({source.kind}) is not pulled; its orders are pushed to the router"
-            )
-        cursor = backfill_cursor(source.kind, args.since)
-        busy = f"source {source.name!r} is being pulled by a router right now; try again in a moment"
-        worker = PullWorker(dsn=rt.dsn, pool=rt.pool, sources=rt.sources, ingestor=rt.ingestor, http=rt.http, tick=1)
-        pages = documents = stored = rejected = 0
-        async with _advisory(rt.dsn, queries["try_source_lock"], source.id, wait=30, busy=busy):
-            await rt.pool.execute(queries["set_pull_cursor"], source.id, cursor)
-            with _progress() as progress:
-                task = progress.add_task(f"pulling {source.name} since {args.since:%Y-%m-%d %H:%M}", total=None)
-                while True:
-                    result = await worker.pull_source(source)
-                    pages += result.pages
-                    documents += result.documents
-                    stored += result.stored
-                    rejected += result.rejected
-                    progress.update(task, advance=result.documents)
-                    if result.pages < MAX_PAGES_PER_ROUND:
-                        break
-        seen = documents - stored
-        _summary("backfill", pages=pages, documents=documents, new=stored, already_seen=seen, rejected=rejected)
-
-
-def one_line(exc: BaseException) -> str:
-    """An error as one line for stderr: a RouterError's message, an unreachable database, or the exception."""
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
-    if isinstance(exc, RouterError):
-        cause = exc.__cause__
-        if isinstance(cause, OSError):
-            return f"{exc.message} ({_os_error(cause)})"
-        return exc.message
-    if isinstance(exc, OSError):
-        return _os_error(exc)
-    orig = getattr(exc, "orig", None)  # SQLAlchemy (migrations) wraps the driver's error
-    if isinstance(orig, BaseException):
-        first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-        return f"database: {first}"
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
-
-
-def _os_error(exc: OSError) -> str:
-    text = exc.strerror or str(exc) or type(exc).__name__
-    if isinstance(exc, ConnectionRefusedError) and "refused" not in text.lower():
-        return f"connection refused ({text})"
-    return text
+        summary("replay", dead_letters=len(ids), replayed=replayed, skipped=skipped)
 
 
 def _run(coro: Coroutine[Any, Any, Any]) -> Any:
@@ -416,7 +175,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     elif args.command == "migrate":
 
         async def _migrate() -> None:
-            async with _runtime(settings):
+            async with runtime(settings):
                 console.print("database is at the newest revision")
 
         _run(_migrate())
@@ -429,9 +188,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         commands: dict[str, Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int | None]]] = {
             "sources": _sources,
             "replay": _replay,
-            "reconcile": _reconcile,
-            "stock": _stock_sync,
-            "backfill": _backfill,
+            "reconcile": reconcile_command,
+            "stock": stock_sync_command,
+            "backfill": backfill_command,
         }
         result = _run(commands[args.command](args, settings))
     return result or 0
