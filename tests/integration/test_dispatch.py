@@ -136,31 +136,27 @@ async def test_a_permanent_rejection_is_a_dead_letter_at_once_and_replayable(
     # An unknown article is the WMS's permanent refusal here; by default such orders wait for the article.
     settings = make_settings(db_dsn, wms=wms_settings(wms, unknown_article="dead_letter"))
     async with running_router(settings) as routed:
-        await _permanent_rejection(routed, wms, make_order)
+        key = await routed.add_source("se", "SE")
+        await push(routed, key, "se", make_order("4", article="NEW-9"))
+        status = await wait_in_wms(routed, key, "se", "4")
+        assert status["state"] == "dead_letter"
+        assert status["attempts"] == 1
+        assert "NEW-9" in status["last_error"]
 
+        dead = (await routed.admin.get("/api/dead-letters")).json()["items"]
+        assert [(d["wms_order_number"], d["source"], d["kind"]) for d in dead] == [("4-SE", "se", "order.send")]
+        assert "NEW-9" in dead[0]["last_error"]
+        assert wms.orders() == []
 
-async def _permanent_rejection(routed: Any, wms: OngoingWmsSimulator, make_order: Any) -> None:
-    key = await routed.add_source("se", "SE")
-    await push(routed, key, "se", make_order("4", article="NEW-9"))
-    status = await wait_in_wms(routed, key, "se", "4")
-    assert status["state"] == "dead_letter"
-    assert status["attempts"] == 1
-    assert "NEW-9" in status["last_error"]
-
-    dead = (await routed.admin.get("/api/dead-letters")).json()["items"]
-    assert [(d["wms_order_number"], d["source"], d["kind"]) for d in dead] == [("4-SE", "se", "order.send")]
-    assert "NEW-9" in dead[0]["last_error"]
-    assert wms.orders() == []
-
-    wms.add_article("NEW-9", stock=5)
-    replay = await routed.admin.post(f"/api/dead-letters/{dead[0]['id']}/replay")
-    assert replay.status_code == 202
-    async with routed.client(key) as client:
-        await eventually(lambda: client_state(client, "4", "in_wms"), what="replayed order in the WMS")
-    assert [o.number for o in wms.orders()] == ["4-SE"]
-    assert (await routed.admin.get("/api/dead-letters")).json()["items"] == []
-    again = await routed.admin.post(f"/api/dead-letters/{dead[0]['id']}/replay")
-    assert again.status_code == 409
+        wms.add_article("NEW-9", stock=5)
+        replay = await routed.admin.post(f"/api/dead-letters/{dead[0]['id']}/replay")
+        assert replay.status_code == 202
+        async with routed.client(key) as client:
+            await eventually(lambda: client_state(client, "4", "in_wms"), what="replayed order in the WMS")
+        assert [o.number for o in wms.orders()] == ["4-SE"]
+        assert (await routed.admin.get("/api/dead-letters")).json()["items"] == []
+        again = await routed.admin.post(f"/api/dead-letters/{dead[0]['id']}/replay")
+        assert again.status_code == 409
 
 
 async def client_state(client: Any, number: str, state: str) -> bool:
