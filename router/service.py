@@ -15,8 +15,8 @@ from router.api import create_app
 from router.delivery import DeliveryWorker
 from router.dispatch import WmsDispatcher
 from router.lane import LaneWorker, Periodic
+from router.podelivery import PurchaseDelivery
 from router.pull import PullWorker
-from router.purchasing import PurchaseDelivery
 from router.runtime import Runtime
 from router.settings import Settings
 from router.stockpush import StockPushWorker
