@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from router.api.app import create_app
+from router.crypto import parse_api_key
 from router.testing import ADMIN_KEY, SECRET_KEY, RouterUnderTest, make_settings, order_json, running_router
 
 WMS_HOOK_SECRET = "wms-hook-secret-Zq81"
@@ -38,8 +39,7 @@ class World:
         if principal == "none":
             return None
         if principal == "wrong":  # A's key id with another secret: the id alone opens nothing
-            key_id = self.keys["a"].rsplit("_", 1)[0]
-            return f"{key_id}_{'x' * 43}"
+            return f"rk_{parse_api_key(self.keys['a']).key_id}_{'x' * 43}"
         return self.keys[principal]
 
 
@@ -216,10 +216,10 @@ def secret_values(world: World) -> list[str]:
     """Every secret the router holds: keys, their secret parts and hashes, credentials, the credential key."""
     values = [*SECRETS.values(), SECRET_KEY, WMS_HOOK_SECRET]
     for key in world.keys.values():
-        secret = key.rsplit("_", 1)[-1]
-        values += [key, hashlib.sha256(key.encode()).hexdigest(), hashlib.sha256(secret.encode()).hexdigest()]
-        if key.startswith("rk_"):
-            values.append(secret)
+        values += [key, hashlib.sha256(key.encode()).hexdigest()]
+        if key.startswith("rk_"):  # split as the router splits it: the secret itself may contain "_"
+            secret = parse_api_key(key).secret
+            values += [secret, hashlib.sha256(secret.encode()).hexdigest()]
     return values
 
 
