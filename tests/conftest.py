@@ -9,12 +9,19 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from hypothesis import settings
 
 from router.pg import with_database
 
 # Tests configure the router explicitly; nothing from the developer's shell may leak in.
 for _name in [n for n in os.environ if n.startswith("ROUTER_") and n != "ROUTER_TEST_DSN"]:
     del os.environ[_name]
+
+# Property tests draw the same examples on every run (a CI failure is reproducible, never luck) and have no
+# per-example deadline (a loaded machine is not a bug). HYPOTHESIS_PROFILE=explore draws new ones.
+settings.register_profile("ci", derandomize=True, deadline=None, database=None)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TEMPLATE = "router_test_template"
 
