@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     backfill = sub.add_parser("backfill", help="pull a pull source again from a date")
     backfill.add_argument("source")
     backfill.add_argument("--since", type=_since, required=True, help="date or ISO datetime (UTC unless given)")
+    admin = sub.add_parser("admin", help="the admin view").add_subparsers(dest="action", required=True)
+    admin.add_parser("end-sessions", help="sign every browser out of the admin view now")
     sandbox = sub.add_parser("sandbox", help="the router with every simulator and sample sources, for a first look")
     sandbox.add_argument("--duration", type=float, help="seconds to run (default: until Ctrl-C)")
     sandbox.add_argument("--rate", type=float, default=12.0, help="orders per minute across all sources")
@@ -153,6 +155,15 @@ async def _replay(args: argparse.Namespace, settings: Settings) -> None:
         summary("replay", dead_letters=len(ids), replayed=replayed, skipped=skipped)
 
 
+async def _admin(args: argparse.Namespace, settings: Settings) -> None:
+    from router.sql import queries  # noqa: PLC0415
+
+    assert args.action == "end-sessions"  # noqa: S101 - the parser allows nothing else
+    async with runtime(settings) as rt:
+        ended = await rt.pool.fetchval(queries["end_all_admin_sessions"])
+    console.print(f"admin sessions ended: {ended}")
+
+
 def _run(coro: Coroutine[Any, Any, Any]) -> Any:
     """Run on uvloop where it is installed (a third less CPU per request), else on asyncio's loop."""
     try:
@@ -187,6 +198,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     else:
         commands: dict[str, Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int | None]]] = {
             "sources": _sources,
+            "admin": _admin,
             "replay": _replay,
             "reconcile": reconcile_command,
             "stock": stock_sync_command,

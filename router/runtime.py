@@ -63,6 +63,11 @@ class Runtime:
         """Constant-time check of the admin key."""
         return hmac.compare_digest(hashlib.sha256(presented.encode()).digest(), self._admin_hash)
 
+    @property
+    def admin_key_tag(self) -> bytes:
+        """Names the current admin key in admin sessions (not its hash): a new key ends the old sessions."""
+        return hashlib.sha256(b"router-admin-session:" + self._admin_hash).digest()
+
     @classmethod
     @contextlib.asynccontextmanager
     async def open(cls, settings: Settings, *, migrate_first: bool = True) -> AsyncIterator[Runtime]:

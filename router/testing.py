@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
+import re
 import socket
 from collections.abc import AsyncIterator
 from http import HTTPStatus
@@ -26,7 +27,15 @@ from router.settings import (
     WmsSettings,
 )
 
-__all__ = ["ADMIN_KEY", "RouterUnderTest", "make_settings", "order_json", "running_router"]
+__all__ = [
+    "ADMIN_KEY",
+    "RouterUnderTest",
+    "admin_sign_in",
+    "csrf_of",
+    "make_settings",
+    "order_json",
+    "running_router",
+]
 
 ADMIN_KEY = "adm_test-admin-key"
 SECRET_KEY = Fernet.generate_key().decode()
@@ -118,3 +127,24 @@ def order_json(number: str = "5178", *, article: str = "A-1", quantity: int = 1,
     }
     body.update(changes)
     return body
+
+
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the admin page's first form."""
+    match = _CSRF.search(html)
+    if match is None:
+        raise AssertionError("the page has no form with a CSRF token")
+    return match.group(1)
+
+
+async def admin_sign_in(
+    client: httpx.AsyncClient, key: str = ADMIN_KEY, *, next_page: str = "/admin/stock"
+) -> httpx.Response:
+    """Sign `client` (a cookie-keeping client of the router) in to the admin view as a browser does."""
+    form = await client.get("/admin/sign-in")
+    if form.status_code != HTTPStatus.OK:
+        raise AssertionError(f"the sign-in form answered {form.status_code}")
+    return await client.post("/admin/sign-in", data={"csrf": csrf_of(form.text), "admin_key": key, "next": next_page})

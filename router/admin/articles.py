@@ -32,7 +32,7 @@ class ArticlesController(Controller):
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=500)] = 50,
     ) -> Template:
         """The master (clearly marked), the switch, and the newest article updates of any or one source."""
-        session = require_admin(request, rt)
+        session = await require_admin(request, rt)
         sources = await rt.sources.list()
         updates = await ArticleStore(rt.pool).recent(limit=limit, source=source or None)
         return page(

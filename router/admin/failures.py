@@ -30,7 +30,7 @@ class FailuresController(Controller):
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=500)] = 50,
     ) -> Template:
         """Failed deliveries, newest first, each with a replay button."""
-        session = require_admin(request, rt)
+        session = await require_admin(request, rt)
         rows = await rt.outbox.dead_letters(before=before, limit=limit)
         return page(
             session,
@@ -58,6 +58,6 @@ class FailuresController(Controller):
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=500)] = 50,
     ) -> Template:
         """WMS orders the router did not create: counted, never delivered."""
-        session = require_admin(request, rt)
+        session = await require_admin(request, rt)
         summary, recent = await rt.orders.foreign(limit)
         return page(session, "foreign.html", nav="foreign", summary=summary, recent=recent)

@@ -32,7 +32,7 @@ class OrdersController(Controller):
         """A source's orders, newest first (the first source when none is chosen)."""
         from router.api.schemas import OrderOut  # noqa: PLC0415 - router.api imports this package
 
-        session = require_admin(request, rt)
+        session = await require_admin(request, rt)
         sources = await rt.sources.list()
         chosen = await rt.sources.get(source) if source else (sources[0] if sources else None)
         rows = (
@@ -55,7 +55,7 @@ class OrdersController(Controller):
         """One order (by the source's number or its WMS number) with every event told to its source."""
         from router.api.schemas import EventOut, OrderOut  # noqa: PLC0415 - router.api imports this package
 
-        session = require_admin(request, rt)
+        session = await require_admin(request, rt)
         owner = await rt.sources.get(source)
         row = await rt.orders.get_for_source(owner.id, number)
         events = [EventOut.of(e) for e in await rt.orders.events(row["id"])]

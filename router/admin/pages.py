@@ -14,7 +14,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template.config import TemplateConfig
 
-from router.admin.session import AdminSession, SignInRequired, current, verify_csrf
+from router.admin.session import AdminSession, SignInRequired, current, signed_in, verify_csrf
 from router.errors import RouterError
 from router.runtime import Runtime
 
@@ -91,9 +91,9 @@ async def form_of(request: Request[Any, Any, Any]) -> dict[str, str]:
 async def admin_form(request: Request[Any, Any, Any], rt: Runtime) -> tuple[AdminSession, dict[str, str]]:
     """A signed-in admin's posted form: its CSRF token is checked first (403), then the sign-in (redirect)."""
     form = await form_of(request)
-    session = current(request, rt)
+    session = await current(request, rt, signed_in_only=False)
     verify_csrf(session, form)
-    if session is None or not session.admin:
+    if session is None or not await signed_in(rt, session):
         raise SignInRequired
     return session, form
 

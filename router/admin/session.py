@@ -1,4 +1,4 @@
-"""The admin view's session: a cookie sealed with the router's secret key, carrying the CSRF token of its forms."""
+"""The admin view's session: a sealed cookie carrying the forms' CSRF token, backed by a row in `admin_sessions`."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 
+from router.crypto import hash_secret
+from router.db import wrap_db_errors
 from router.errors import AuthenticationFailed, ClientError, RouterError
 from router.runtime import Runtime
+from router.sql import queries
 
 __all__ = [
     "COOKIE",
@@ -27,8 +30,10 @@ __all__ = [
     "SignInRequired",
     "cleared_cookie",
     "current",
+    "end",
     "issue",
     "require_admin",
+    "signed_in",
     "verify_csrf",
 ]
 
@@ -76,28 +81,50 @@ CookieSettings = NamedDependency[SessionSettings]
 
 
 class AdminSession(msgspec.Struct, frozen=True, kw_only=True):
-    """What the cookie holds: whether the admin signed in, the forms' CSRF token, and when it ends."""
+    """What the cookie holds: whether the admin signed in, the forms' CSRF token, and when it ends.
+
+    A signed-in session also carries `token`, whose hash names its `admin_sessions` row: the cookie alone
+    opens nothing once that row has ended (sign-out, `router admin end-sessions`) or the admin key changed.
+    """
 
     admin: bool
     csrf: str
     expires: float
+    token: str | None = None
 
 
-def current(request: Request[Any, Any, Any], rt: Runtime) -> AdminSession | None:
-    """The request's session if its cookie opens with the router's key and has not ended."""
-    token = request.cookies.get(COOKIE)
-    if not token:
+async def current(request: Request[Any, Any, Any], rt: Runtime, *, signed_in_only: bool = True) -> AdminSession | None:
+    """The request's session if its cookie opens with the router's key and has not expired.
+
+    A signed-in session must also still be open in `admin_sessions`; with `signed_in_only=False` an ended
+    one is returned as it is (its CSRF token still guards the sign-in and sign-out forms).
+    """
+    sealed = request.cookies.get(COOKIE)
+    if not sealed:
         return None
     try:
-        session = msgspec.convert(rt.box.open(token.encode()), AdminSession)
+        session = msgspec.convert(rt.box.open(sealed.encode()), AdminSession)
     except (RouterError, msgspec.ValidationError):
         return None
-    return session if session.expires > time.time() else None
+    if session.expires <= time.time():
+        return None
+    if session.admin and signed_in_only and not await signed_in(rt, session):
+        return None
+    return session
 
 
-def require_admin(request: Request[Any, Any, Any], rt: Runtime) -> AdminSession:
+async def signed_in(rt: Runtime, session: AdminSession) -> bool:
+    """True for an admin session whose row is open and was opened with the current admin key."""
+    if not session.admin or session.token is None:
+        return False
+    with wrap_db_errors():
+        is_open = await rt.pool.fetchval(queries["admin_session_is_open"], hash_secret(session.token), rt.admin_key_tag)
+    return bool(is_open)
+
+
+async def require_admin(request: Request[Any, Any, Any], rt: Runtime) -> AdminSession:
     """The signed-in admin's session, or SignInRequired (the view answers it with a redirect)."""
-    session = current(request, rt)
+    session = await current(request, rt)
     if session is None or not session.admin:
         raise SignInRequired
     return session
@@ -112,13 +139,28 @@ def verify_csrf(session: AdminSession | None, form: Any) -> None:
         raise CsrfRejected
 
 
-def issue(
+async def issue(
     request: Request[Any, Any, Any], rt: Runtime, settings: SessionSettings, *, admin: bool
 ) -> tuple[AdminSession, Cookie]:
-    """A new session (fresh CSRF token) and the cookie carrying it."""
-    session = AdminSession(admin=admin, csrf=secrets.token_urlsafe(32), expires=time.time() + settings.max_age_seconds)
+    """A new session (fresh CSRF token; a signed-in one is recorded in `admin_sessions`) and its cookie."""
+    token = secrets.token_urlsafe(32) if admin else None
+    if token is not None:
+        with wrap_db_errors():
+            await rt.pool.execute(
+                queries["open_admin_session"], hash_secret(token), rt.admin_key_tag, float(settings.max_age_seconds)
+            )
+    session = AdminSession(
+        admin=admin, csrf=secrets.token_urlsafe(32), expires=time.time() + settings.max_age_seconds, token=token
+    )
     sealed = rt.box.seal(msgspec.to_builtins(session)).decode()
     return session, _cookie(request, settings, sealed, max_age=settings.max_age_seconds)
+
+
+async def end(rt: Runtime, session: AdminSession | None) -> None:
+    """Sign-out: the session's row ends, so a copy of its cookie opens nothing either."""
+    if session is not None and session.token is not None:
+        with wrap_db_errors():
+            await rt.pool.execute(queries["end_admin_session"], hash_secret(session.token))
 
 
 def cleared_cookie(request: Request[Any, Any, Any], settings: SessionSettings) -> Cookie:

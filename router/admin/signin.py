@@ -9,7 +9,7 @@ from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from router.admin.pages import form_of, page, see_other
-from router.admin.session import CookieSettings, Rt, cleared_cookie, current, issue, verify_csrf
+from router.admin.session import CookieSettings, Rt, cleared_cookie, current, end, issue, verify_csrf
 
 __all__ = ["SignInController"]
 
@@ -35,12 +35,12 @@ class SignInController(Controller):
         next_page: Annotated[str | None, QueryParameter(name="next", max_length=300)] = None,
     ) -> Template | Redirect:
         """The sign-in form; an anonymous session carries its CSRF token."""
-        session = current(request, rt)
+        session = await current(request, rt)
         if session is not None and session.admin:
             return see_other(_safe_next(next_page))
         cookies = []
         if session is None:
-            session, cookie = issue(request, rt, admin_cookie, admin=False)
+            session, cookie = await issue(request, rt, admin_cookie, admin=False)
             cookies.append(cookie)
         return page(session, "sign_in.html", cookies=cookies, next=_safe_next(next_page), error=None)
 
@@ -50,17 +50,19 @@ class SignInController(Controller):
     ) -> Template | Redirect:
         """Check the admin key (constant time, like the API); a new session and token on success."""
         form = await form_of(request)
-        session = current(request, rt)
+        session = await current(request, rt, signed_in_only=False)
         verify_csrf(session, form)
         assert session is not None  # noqa: S101 - verify_csrf refuses a missing session
         target = _safe_next(form.get("next"))
         if not rt.is_admin_key(form.get("admin_key", "")):
             return page(session, "sign_in.html", status=401, next=target, error="That is not the admin key.")
-        _, cookie = issue(request, rt, admin_cookie, admin=True)
+        _, cookie = await issue(request, rt, admin_cookie, admin=True)
         return see_other(target, cookies=[cookie])
 
     @post("/sign-out")
     async def sign_out(self, request: Request[Any, Any, Any], rt: Rt, admin_cookie: CookieSettings) -> Redirect:
-        """Forget the session in the browser."""
-        verify_csrf(current(request, rt), await form_of(request))
+        """End the session (its row, so every copy of the cookie) and forget it in the browser."""
+        session = await current(request, rt, signed_in_only=False)
+        verify_csrf(session, await form_of(request))
+        await end(rt, session)
         return see_other("/admin/sign-in", cookies=[cleared_cookie(request, admin_cookie)])

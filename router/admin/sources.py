@@ -50,7 +50,7 @@ class SourcesController(Controller):
     @get("/")
     async def home(self, request: Request[Any, Any, Any], rt: Rt) -> Template:
         """Sources with their suffix, order type, state and master flag; the registration form."""
-        return await _home(rt, require_admin(request, rt), entered={"kind": "generic"})
+        return await _home(rt, await require_admin(request, rt), entered={"kind": "generic"})
 
     @post("/sources")
     async def register(self, request: Request[Any, Any, Any], rt: Rt) -> Template:

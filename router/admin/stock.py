@@ -31,7 +31,7 @@ class StockController(Controller):
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=1000)] = 200,
     ) -> Template:
         """Available per article, with the snapshot's age and the open reservations."""
-        session = require_admin(request, rt)
+        session = await require_admin(request, rt)
         with wrap_db_errors():
             rows = await rt.pool.fetch(queries["admin_stock_overview"], after or None, limit)
         return page(session, "stock.html", nav="stock", articles=rows, start=after or "")
@@ -39,7 +39,7 @@ class StockController(Controller):
     @get("/{article:str}")
     async def article(self, request: Request[Any, Any, Any], rt: Rt, article: FromPath[str]) -> Template:
         """The same ledger explanation as `GET /api/stock/{article}`: snapshot, reservations, what sources were told."""
-        session = require_admin(request, rt)
+        session = await require_admin(request, rt)
         with wrap_db_errors():
             async with rt.pool.acquire() as conn:
                 stock = await conn.fetchrow(queries["stock_of_article"], article)

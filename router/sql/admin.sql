@@ -9,3 +9,33 @@ FROM stock_counters c LEFT JOIN stock_snapshots s USING (article_number)
 WHERE ($1::text IS NULL OR c.article_number >= $1)
 ORDER BY c.article_number
 LIMIT $2;
+
+-- open_admin_session --
+-- A signed-in admin's session ($1 token hash, $2 admin key tag, $3 seconds it lasts); long-expired ones go.
+WITH forgotten AS (
+    DELETE FROM admin_sessions WHERE expires_at < now() - interval '30 days'
+)
+INSERT INTO admin_sessions (token_hash, key_tag, expires_at)
+VALUES ($1, $2, now() + make_interval(secs => $3))
+RETURNING id;
+
+-- admin_session_is_open --
+-- True when the session exists, was opened with the current admin key, and has neither ended nor expired.
+SELECT EXISTS (
+    SELECT 1 FROM admin_sessions
+    WHERE token_hash = $1 AND key_tag = $2 AND ended_at IS NULL AND expires_at > now()
+);
+
+-- end_admin_session --
+-- Sign-out: the session ends for every browser holding its cookie.
+UPDATE admin_sessions SET ended_at = now(), ended_reason = 'signed out'
+WHERE token_hash = $1 AND ended_at IS NULL;
+
+-- end_all_admin_sessions --
+-- `router admin end-sessions`: every open session ends. Returns how many did.
+WITH ended AS (
+    UPDATE admin_sessions SET ended_at = now(), ended_reason = 'ended by operator'
+    WHERE ended_at IS NULL AND expires_at > now()
+    RETURNING 1
+)
+SELECT count(*)::int FROM ended;

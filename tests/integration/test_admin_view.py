@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import AsyncIterator
 
@@ -9,16 +10,10 @@ import httpx
 import pytest
 
 from router.crypto import parse_api_key
-from router.testing import ADMIN_KEY, RouterUnderTest
+from router.testing import ADMIN_KEY, RouterUnderTest, csrf_of, running_router
+from router.testing import admin_sign_in as sign_in
 
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 PAGES = ["/admin", "/admin/orders", "/admin/stock", "/admin/dead-letters", "/admin/foreign"]
-
-
-def csrf_of(html: str) -> str:
-    match = CSRF.search(html)
-    assert match, "the page has no form with a CSRF token"
-    return match.group(1)
 
 
 @pytest.fixture
@@ -26,14 +21,6 @@ async def browser(router: RouterUnderTest) -> AsyncIterator[httpx.AsyncClient]:
     """A cookie-keeping client that follows no redirects (each test looks at them)."""
     async with httpx.AsyncClient(base_url=router.url, timeout=10) as client:
         yield client
-
-
-async def sign_in(client: httpx.AsyncClient, key: str = ADMIN_KEY) -> httpx.Response:
-    form = await client.get("/admin/sign-in")
-    assert form.status_code == 200
-    return await client.post(
-        "/admin/sign-in", data={"csrf": csrf_of(form.text), "admin_key": key, "next": "/admin/stock"}
-    )
 
 
 async def test_every_page_redirects_to_the_sign_in_without_a_session(browser: httpx.AsyncClient) -> None:
@@ -75,6 +62,44 @@ async def test_the_session_cookie_is_http_only_and_same_site_strict(browser: htt
     assert out.status_code == 303
     assert "max-age=0" in out.headers["set-cookie"].lower()
     assert (await browser.get("/admin")).status_code == 303
+
+
+async def copy_of(browser: httpx.AsyncClient, router: RouterUnderTest) -> httpx.AsyncClient:
+    """Another client holding the same session cookie (a stolen or second-tab copy)."""
+    copy = httpx.AsyncClient(base_url=router.url, timeout=10)
+    copy.cookies.set("router_admin", browser.cookies["router_admin"], path="/admin")
+    return copy
+
+
+async def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(
+    browser: httpx.AsyncClient, router: RouterUnderTest
+) -> None:
+    await sign_in(browser)
+    async with await copy_of(browser, router) as copy:
+        assert (await copy.get("/admin")).status_code == 200
+        out = await browser.post("/admin/sign-out", data={"csrf": csrf_of((await browser.get("/admin")).text)})
+        assert out.status_code == 303
+        assert (await copy.get("/admin")).status_code == 303
+        assert (await copy.post("/admin/sources", data={"name": "x"})).status_code == 403
+    ended = await router.rt.pool.fetch("SELECT ended_reason FROM admin_sessions")
+    assert [r["ended_reason"] for r in ended] == ["signed out"]
+    assert (await sign_in(browser)).status_code == 303  # and one can sign in again at once
+    assert (await browser.get("/admin")).status_code == 200
+
+
+async def test_a_new_admin_key_ends_the_sessions_the_old_one_opened(
+    browser: httpx.AsyncClient, router: RouterUnderTest
+) -> None:
+    await sign_in(browser)
+    assert (await browser.get("/admin")).status_code == 200
+    rotated = dataclasses.replace(
+        router.rt.settings, security=dataclasses.replace(router.rt.settings.security, admin_key="adm_rotated-key")
+    )
+    async with running_router(rotated) as after, await copy_of(browser, after) as same_cookie:
+        assert (await same_cookie.get("/admin")).status_code == 303
+        assert (await sign_in(same_cookie, key="adm_rotated-key")).status_code == 303
+        assert (await same_cookie.get("/admin")).status_code == 200
+    assert (await browser.get("/admin")).status_code == 200  # the router still on the old key still knows it
 
 
 async def test_posts_without_or_with_a_wrong_csrf_token_are_refused(

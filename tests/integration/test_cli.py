@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import anyio
 import asyncpg
+import httpx
 import pytest
 import structlog
 
@@ -19,7 +20,7 @@ from router.cli import main
 from router.crypto import CredentialBox
 from router.settings import LedgerSettings, Settings, WmsSettings
 from router.store.sources import SourceStore
-from router.testing import SECRET_KEY, make_settings, running_router
+from router.testing import SECRET_KEY, admin_sign_in, make_settings, running_router
 from simulators.ongoing_wms import OngoingWmsSimulator
 from simulators.testing import eventually
 from simulators.tfso import Company, PostalAddress, TfsoSimulator
@@ -211,3 +212,20 @@ async def test_an_unreachable_database_is_one_line_not_a_traceback(
     assert err.startswith("error: ")
     assert "refused" in err.lower()
     assert "Traceback" not in err
+
+
+async def test_admin_end_sessions_signs_every_browser_out(db_dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = cli_settings(db_dsn)
+    async with running_router(settings) as router:
+        async with httpx.AsyncClient(base_url=router.url) as one, httpx.AsyncClient(base_url=router.url) as two:
+            for browser in (one, two):
+                assert (await admin_sign_in(browser)).status_code == 303
+                assert (await browser.get("/admin")).status_code == 200
+            assert await router_cli("admin", "end-sessions", settings=settings) == 0
+            assert "admin sessions ended: 2" in capsys.readouterr().err
+            for browser in (one, two):
+                assert (await browser.get("/admin")).status_code == 303
+            assert (await admin_sign_in(one)).status_code == 303  # a new sign-in is a new session
+            assert (await one.get("/admin")).status_code == 200
+        assert await router_cli("admin", "end-sessions", settings=settings) == 0
+        assert "admin sessions ended: 1" in capsys.readouterr().err
