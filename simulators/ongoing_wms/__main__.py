@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
-import signal
-import sys
-import threading
 from typing import TYPE_CHECKING
 
+from simulators._main import add_pairs, pairs, parser, serve
 from simulators.ongoing_wms.simulator import OngoingWmsSimulator
 
 if TYPE_CHECKING:
@@ -16,20 +13,13 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Parse the arguments, serve until SIGINT or SIGTERM."""
-    parser = argparse.ArgumentParser(prog="python -m simulators.ongoing_wms", description=__doc__)
-    parser.add_argument("--port", type=int, default=8081, help="TCP port on 127.0.0.1 (0: any free port)")
-    parser.add_argument("--user", required=True, help="the API user name the simulator accepts")
-    parser.add_argument("--password", required=True, help="the API password the simulator accepts")
-    parser.add_argument("--goods-owner", required=True, help="the GoodsOwnerCode the simulator accepts")
-    parser.add_argument("--warehouse", default="demo", help="the warehouse path segment (default: demo)")
-    parser.add_argument(
-        "--article",
-        action="append",
-        default=[],
-        metavar="NUMBER=STOCK",
-        help="pre-create an article with stock on hand (repeatable)",
-    )
-    args = parser.parse_args(argv)
+    options = parser("ongoing_wms", __doc__, port=8081)
+    options.add_argument("--user", required=True, help="the API user name the simulator accepts")
+    options.add_argument("--password", required=True, help="the API password the simulator accepts")
+    options.add_argument("--goods-owner", required=True, help="the GoodsOwnerCode the simulator accepts")
+    options.add_argument("--warehouse", default="demo", help="the warehouse path segment (default: demo)")
+    add_pairs(options, "--article", "NUMBER=STOCK", "pre-create an article with stock on hand (repeatable)")
+    args = options.parse_args(argv)
     simulator = OngoingWmsSimulator(
         username=args.user,
         password=args.password,
@@ -37,17 +27,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         warehouse=args.warehouse,
         port=args.port,
     )
-    for spec in args.article:
-        number, _, stock = spec.partition("=")
+    for number, stock in pairs(args.article):
         simulator.add_article(number, stock=int(stock or 0))
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with simulator:
-        sys.stdout.write(f"Ongoing WMS simulator: {simulator.url}\n")
-        sys.stdout.write(f"WSDL: {simulator.wsdl_url}\ncontrols: {simulator.base_url}/_sim/\n")
-        sys.stdout.flush()
-        stop.wait()
+    serve(
+        simulator,
+        lambda sim: f"Ongoing WMS simulator: {sim.url}\nWSDL: {sim.wsdl_url}\ncontrols: {sim.base_url}/_sim/\n",
+    )
 
 
 if __name__ == "__main__":

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
-import signal
-import sys
-import threading
 from typing import TYPE_CHECKING
 
+from simulators._main import add_pairs, pairs, parser, serve
 from simulators.tfso.simulator import TfsoSimulator
 
 if TYPE_CHECKING:
@@ -16,22 +13,20 @@ if TYPE_CHECKING:
 _SERVICES = ("Authenticate", "InvoiceService", "ProductService", "CompanyService")
 
 
+def _banner(simulator: TfsoSimulator) -> str:
+    services = "".join(f"{service}: {simulator.url(service)}?WSDL\n" for service in _SERVICES)
+    return f"24SevenOffice simulator: {simulator.base_url}\n{services}controls: {simulator.base_url}/_sim/\n"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Parse the arguments, serve until SIGINT or SIGTERM."""
-    parser = argparse.ArgumentParser(prog="python -m simulators.tfso", description=__doc__)
-    parser.add_argument("--port", type=int, default=8082, help="TCP port on 127.0.0.1 (0: any free port)")
-    parser.add_argument("--application-id", required=True, help="the ApplicationId (GUID) the simulator accepts")
-    parser.add_argument("--user", required=True, help="the API user name (an e-mail address) it accepts")
-    parser.add_argument("--password", required=True, help="the API password it accepts")
-    parser.add_argument("--session-idle", type=float, default=20 * 60, help="session idle timeout in seconds")
-    parser.add_argument(
-        "--product",
-        action="append",
-        default=[],
-        metavar="NUMBER=STOCK",
-        help="pre-create a product with stock (repeatable)",
-    )
-    args = parser.parse_args(argv)
+    options = parser("tfso", __doc__, port=8082)
+    options.add_argument("--application-id", required=True, help="the ApplicationId (GUID) the simulator accepts")
+    options.add_argument("--user", required=True, help="the API user name (an e-mail address) it accepts")
+    options.add_argument("--password", required=True, help="the API password it accepts")
+    options.add_argument("--session-idle", type=float, default=20 * 60, help="session idle timeout in seconds")
+    add_pairs(options, "--product", "NUMBER=STOCK", "pre-create a product with stock (repeatable)")
+    args = options.parse_args(argv)
     simulator = TfsoSimulator(
         application_id=args.application_id,
         username=args.user,
@@ -39,19 +34,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         session_idle_timeout=args.session_idle,
         port=args.port,
     )
-    for spec in args.product:
-        number, _, stock = spec.partition("=")
+    for number, stock in pairs(args.product):
         simulator.add_product(number, stock=int(stock or 0))
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with simulator:
-        sys.stdout.write(f"24SevenOffice simulator: {simulator.base_url}\n")
-        for service in _SERVICES:
-            sys.stdout.write(f"{service}: {simulator.url(service)}?WSDL\n")
-        sys.stdout.write(f"controls: {simulator.base_url}/_sim/\n")
-        sys.stdout.flush()
-        stop.wait()
+    serve(simulator, _banner)
 
 
 if __name__ == "__main__":
