@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
-import sys
 from collections.abc import AsyncIterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from connectors.generic import GenericConnector
@@ -25,14 +22,7 @@ from simulators.shopify import ShopifySimulator
 from simulators.tfso import Company, PostalAddress, TfsoSimulator
 from simulators.woocommerce import LineSpec as WooLine
 from simulators.woocommerce import WooCommerceSimulator
-
-_spec = importlib.util.spec_from_file_location("connector_contract_suite", Path(__file__).with_name("suite.py"))
-assert _spec is not None
-assert _spec.loader is not None
-suite = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = suite
-_spec.loader.exec_module(suite)
-Harness = suite.Harness
+from tests.contract.suite import Harness, connector_of, make_connector_suite
 
 
 @contextlib.asynccontextmanager
@@ -82,7 +72,7 @@ async def tfso() -> AsyncIterator[Any]:
 
 
 async def _pull_first(cls: type[Any], settings: dict[str, object], credentials: dict[str, str]) -> Any:
-    async with suite.connector_of(
+    async with connector_of(
         Harness(
             connector_cls=cls,
             settings=settings,
@@ -172,8 +162,8 @@ async def woocommerce() -> AsyncIterator[Any]:
         )
 
 
-TestGeneric = suite.make_connector_suite("generic", generic)
-TestTfso = suite.make_connector_suite("tfso", tfso)
-TestOmnium = suite.make_connector_suite("omnium", omnium)
-TestShopify = suite.make_connector_suite("shopify", shopify)
-TestWooCommerce = suite.make_connector_suite("woocommerce", woocommerce)
+TestGeneric = make_connector_suite("generic", generic)
+TestTfso = make_connector_suite("tfso", tfso)
+TestOmnium = make_connector_suite("omnium", omnium)
+TestShopify = make_connector_suite("shopify", shopify)
+TestWooCommerce = make_connector_suite("woocommerce", woocommerce)
