@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from simulators._server import ServerThread
+from simulators._lifecycle import ServedSimulator
 from simulators.omnium.app import OmniumApp
 from simulators.omnium.clock import Clock, SystemClock
 from simulators.omnium.control import ControlApi
@@ -18,14 +18,13 @@ from simulators.omnium.wire import InventoryItem, Order, ShipmentInfo, UpdateSta
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from types import TracebackType
 
 __all__ = ["OmniumSimulator"]
 
 T = TypeVar("T")
 
 
-class OmniumSimulator:
+class OmniumSimulator(ServedSimulator):
     """Omnium's REST API (`/api/...`) for one API user, plus event-subscription webhooks.
 
     ```python
@@ -54,37 +53,21 @@ class OmniumSimulator:
         self.app = OmniumApp(
             state=self.state, limiter=self.limiter, control=control, client_id=client_id, client_secret=client_secret
         )
-        self._server = ServerThread(self.app, port=port, name="omnium")
+        super().__init__(self.app, port=port, name="omnium", senders=[self.events])
 
     def __repr__(self) -> str:
-        return f"OmniumSimulator(url={self.url if self._server.running else None!r})"
+        return f"OmniumSimulator(url={self._serving_url()!r})"
 
     # --- lifecycle --------------------------------------------------------------------------------
 
-    def start(self) -> Self:
-        """Serve on 127.0.0.1 and start delivering events; returns once connections are accepted."""
-        self.events.start()
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and delivering."""
+    def _before_stop(self) -> None:
+        """Release held responses (then serving, and then event delivery, stops)."""
         self.app.release_held_responses()
-        self._server.stop()
-        self.events.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     @property
     def url(self) -> str:
         """The API's base URL, `http://127.0.0.1:PORT` (the API is under `/api/`, controls under `/_sim/`)."""
-        return self._server.url
+        return self.base_url
 
     # --- data -------------------------------------------------------------------------------------
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from simulators._server import ServerThread
+from simulators._lifecycle import ServedSimulator
 from simulators.ongoing_wms.app import SimulatorApp
 from simulators.ongoing_wms.faults import Faults
 from simulators.ongoing_wms.inputs import InventoryQuery
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Callable, Mapping
     from decimal import Decimal
-    from types import TracebackType
 
     from simulators.ongoing_wms.floor import ForeignLines, Quantity
     from simulators.ongoing_wms.records import (
@@ -33,7 +32,7 @@ __all__ = ["OngoingWmsSimulator"]
 T = TypeVar("T")
 
 
-class OngoingWmsSimulator:
+class OngoingWmsSimulator(ServedSimulator):
     """Ongoing WMS's goods-owner SOAP API (`/{warehouse}/service.asmx`) for one goods owner.
 
     ```python
@@ -79,38 +78,19 @@ class OngoingWmsSimulator:
         self.app = SimulatorApp(
             state=self.state, faults=self.faults, operations=operations, warehouse=warehouse, webhooks=self.webhooks
         )
-        self._server = ServerThread(self.app, port=port, name=f"ongoing-wms-{warehouse}")
+        super().__init__(self.app, port=port, name=f"ongoing-wms-{warehouse}")
 
     # --- lifecycle --------------------------------------------------------------------------------
 
-    def start(self) -> Self:
-        """Serve on 127.0.0.1; returns once connections are accepted."""
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        """Release held responses, stop the webhook sender and stop serving."""
+    def _before_stop(self) -> None:
+        """Release held responses and stop the webhook sender (then serving stops)."""
         self.app.release_held_responses()
         self.webhooks.close()
-        self._server.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        """`http://127.0.0.1:PORT` (the control API lives under `/_sim/`)."""
-        return self._server.url
 
     @property
     def url(self) -> str:
         """The service endpoint, `http://127.0.0.1:PORT/{warehouse}/service.asmx`."""
-        return f"{self._server.url}/{self.warehouse}/service.asmx"
+        return f"{self.base_url}/{self.warehouse}/service.asmx"
 
     @property
     def wsdl_url(self) -> str:

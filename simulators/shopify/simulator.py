@@ -6,11 +6,11 @@ import copy
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from simulators._server import ServerThread
+from simulators._lifecycle import ServedSimulator
 from simulators.ongoing_wms.faults import Faults
 from simulators.shopify.app import ShopifyApp
 from simulators.shopify.control import ControlApi
@@ -19,8 +19,6 @@ from simulators.shopify.state import ShopState
 from simulators.shopify.webhooks import Subscription, WebhookSender
 
 if TYPE_CHECKING:
-    from types import TracebackType
-
     from simulators.shopify.records import DeliveryAttempt, LineSpec, RecordedRequest
 
 __all__ = ["ShopifySimulator"]
@@ -29,7 +27,7 @@ T = TypeVar("T")
 STOCKHOLM_WINTER = dt.timezone(dt.timedelta(hours=1))
 
 
-class ShopifySimulator:
+class ShopifySimulator(ServedSimulator):
     """A Shopify store: REST Admin under `{url}/admin/api/{version}/`, webhooks to subscribed addresses.
 
     ```python
@@ -85,33 +83,12 @@ class ShopifySimulator:
             access_token=access_token,
             control=ControlApi(self),
         )
-        self._server = ServerThread(self.app, port=port, name="shopify-simulator")
-
-    # --- lifecycle --------------------------------------------------------------------------------
-
-    def start(self) -> Self:
-        """Serve on 127.0.0.1 and start delivering webhooks."""
-        self.webhooks.start()
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and delivering."""
-        self._server.stop()
-        self.webhooks.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+        super().__init__(self.app, port=port, name="shopify-simulator", senders=[self.webhooks])
 
     @property
     def url(self) -> str:
         """The shop's base URL (the connector's `shop_url`), e.g. `http://127.0.0.1:54321`."""
-        return self._server.url
+        return self.base_url
 
     @property
     def location_id(self) -> int:

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import heapq
-import hmac
-import itertools
-import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import httpx
 
+from simulators._shop import WebhookQueue, hmac_sha256_base64
 from simulators.shopify.records import DeliveryAttempt
 
 __all__ = ["Subscription", "WebhookSender"]
@@ -41,7 +35,7 @@ class _Delivery:
     attempt: int = 0
 
 
-class WebhookSender:
+class WebhookSender(WebhookQueue[_Delivery]):
     """Deliver from one background thread; a failure is retried `max_retries` times, doubling the delay.
 
     Success is any 2xx within `timeout` seconds (redirects are not followed, so 3xx fails). Retries carry
@@ -49,6 +43,8 @@ class WebhookSender:
     deliveries: drop (never sent), duplicate (sent twice, same Webhook-Id), reorder (held until the next
     delivery has gone), bad_hmac (signed with a wrong secret).
     """
+
+    thread_name = "shopify-webhooks"
 
     def __init__(
         self,
@@ -62,24 +58,14 @@ class WebhookSender:
         retry_base: float = 56.0,
         max_retries: int = 8,
     ) -> None:
+        super().__init__(timeout=timeout, now=now, signature_knob="bad_hmac")
         self.secret = secret
         self.shop_domain = shop_domain
         self.api_version = api_version
-        self.timeout = timeout
         self.retry_base = retry_base
         self.max_retries = max_retries
         self._record = record
-        self._now = now
-        self._cond = threading.Condition()
         self._subscriptions: dict[int, Subscription] = {}
-        self._ids = itertools.count(1)
-        self._seq = itertools.count()
-        self._queue: list[tuple[float, int, _Delivery]] = []
-        self._held: _Delivery | None = None
-        self._busy = 0
-        self._knobs = {"drop": 0, "duplicate": 0, "reorder": 0, "bad_hmac": 0}
-        self._stopping = False
-        self._thread: threading.Thread | None = None
 
     # --- subscriptions and knobs --------------------------------------------------------------------
 
@@ -95,34 +81,18 @@ class WebhookSender:
         with self._cond:
             return list(self._subscriptions.values())
 
-    def arm(self, knob: str, n: int = 1) -> None:
-        """Arm `drop`, `duplicate`, `reorder` or `bad_hmac` for the next `n` deliveries."""
-        if knob not in self._knobs or n < 0:
-            raise ValueError(f"unknown knob {knob!r} or negative count")
-        with self._cond:
-            self._knobs[knob] += n
-
     def clear(self) -> None:
         """Forget subscriptions, queued deliveries and knobs."""
         with self._cond:
             self._subscriptions.clear()
-            self._queue.clear()
-            self._held = None
-            self._knobs = dict.fromkeys(self._knobs, 0)
+            super().clear()
             self._cond.notify_all()
-
-    def _take(self, knob: str) -> bool:
-        if self._knobs[knob] > 0:
-            self._knobs[knob] -= 1
-            return True
-        return False
 
     # --- emitting -----------------------------------------------------------------------------------
 
     def sign(self, body: bytes, secret: str | None = None) -> str:
         """base64(HMAC-SHA256(secret, body))."""
-        key = (secret or self.secret).encode()
-        return base64.b64encode(hmac.new(key, body, hashlib.sha256).digest()).decode()
+        return hmac_sha256_base64(secret or self.secret, body)
 
     def emit(self, topics: list[str], body: bytes) -> None:
         """Deliver one action's topics (sharing an Event-Id) to every matching subscription."""
@@ -152,75 +122,14 @@ class WebhookSender:
                         body=body,
                         headers=headers,
                     )
-                    self._enqueue_new(delivery)
+                    self._enqueue(delivery)
             self._cond.notify_all()
-
-    def _enqueue_new(self, delivery: _Delivery) -> None:
-        if self._take("drop"):
-            self._note(delivery, "dropped", None)
-            return
-        copies = 2 if self._take("duplicate") else 1
-        if self._held is None and self._take("reorder"):
-            self._held = delivery
-            return
-        for _ in range(copies):
-            self._push(0.0, delivery)
-        if self._held is not None:
-            self._push(0.0, self._held)
-            self._held = None
-
-    def _push(self, delay: float, delivery: _Delivery) -> None:
-        heapq.heappush(self._queue, (time.monotonic() + delay, next(self._seq), delivery))
-
-    def release_held(self) -> None:
-        """Send a delivery held by `reorder` now, although nothing followed it."""
-        with self._cond:
-            if self._held is not None:
-                self._push(0.0, self._held)
-                self._held = None
-                self._cond.notify_all()
 
     # --- the delivery thread ------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Start the delivery thread."""
-        self._stopping = False
-        self._thread = threading.Thread(target=self._run, name="shopify-webhooks", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop delivering (queued deliveries are abandoned)."""
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
-        if self._thread is not None:
-            self._thread.join(self.timeout + 2)
-
-    def wait_idle(self, timeout: float = 10.0) -> None:
-        """Block until nothing is queued, held or in flight (retries scheduled later count as queued)."""
-        with self._cond:
-            if not self._cond.wait_for(lambda: not self._queue and not self._busy and not self._held, timeout):
-                raise TimeoutError(f"webhook deliveries still pending after {timeout}s")
-
-    def _next(self) -> _Delivery | None:
-        with self._cond:
-            while not self._stopping:
-                if self._queue and self._queue[0][0] <= time.monotonic():
-                    self._busy += 1
-                    return heapq.heappop(self._queue)[2]
-                self._cond.wait(self._queue[0][0] - time.monotonic() if self._queue else None)
-            return None
-
-    def _run(self) -> None:
-        timeout = httpx.Timeout(self.timeout, connect=min(1.0, self.timeout))
-        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-            while (delivery := self._next()) is not None:
-                try:
-                    self._send(client, delivery)
-                finally:
-                    with self._cond:
-                        self._busy -= 1
-                        self._cond.notify_all()
+    def _http_timeout(self) -> httpx.Timeout:
+        """`timeout` seconds, but at most one to connect."""
+        return httpx.Timeout(self.timeout, connect=min(1.0, self.timeout))
 
     def _send(self, client: httpx.Client, delivery: _Delivery) -> None:
         try:
@@ -238,6 +147,9 @@ class WebhookSender:
                 self._push(self.retry_base * 2**delivery.attempt, replace(delivery, attempt=delivery.attempt + 1))
             elif self._subscriptions.pop(delivery.subscription_id, None) is not None:
                 self._note(delivery, "subscription removed", status)
+
+    def _dropped(self, delivery: _Delivery) -> None:
+        self._note(delivery, "dropped", None)
 
     def _note(self, delivery: _Delivery, outcome: str, status: int | None) -> None:
         self._record(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from simulators._server import ServerThread
+from simulators._lifecycle import ServedSimulator
 from simulators.ongoing_wms.faults import Faults
 from simulators.tfso.app import TfsoApp
 from simulators.tfso.clock import SimClock
@@ -16,7 +16,6 @@ from simulators.tfso.state import TfsoState
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from types import TracebackType
 
     from simulators.tfso.records import Invoice, Product, RecordedCall, StockWrite
 
@@ -32,7 +31,7 @@ _REAL_PATHS = {
 }
 
 
-class TfsoSimulator:
+class TfsoSimulator(ServedSimulator):
     """One 24SevenOffice client (company) with one API user, over SOAP 1.1 on `127.0.0.1`.
 
     ```python
@@ -66,39 +65,20 @@ class TfsoSimulator:
         self.faults = Faults()
         operations = Operations(self.state, self.sessions, session_fault=session_fault)
         self.app = TfsoApp(state=self.state, sessions=self.sessions, faults=self.faults, operations=operations)
-        self._server = ServerThread(self.app, port=port, name="tfso-simulator")
+        super().__init__(self.app, port=port, name="tfso-simulator")
 
     def __repr__(self) -> str:
-        return f"TfsoSimulator(url={self._server.url if self._server.running else None!r})"
+        return f"TfsoSimulator(url={self._serving_url()!r})"
 
     # --- lifecycle --------------------------------------------------------------------------------
 
-    def start(self) -> Self:
-        """Serve on 127.0.0.1; returns once connections are accepted."""
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        """Release held responses and stop serving."""
+    def _before_stop(self) -> None:
+        """Release held responses (then serving stops)."""
         self.app.release_held_responses()
-        self._server.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        """`http://127.0.0.1:PORT` (the control API lives under `/_sim/`)."""
-        return self._server.url
 
     def url(self, service: str) -> str:
         """The address of `Authenticate`, `InvoiceService`, `ProductService` or `CompanyService`."""
-        return f"{self._server.url}{_REAL_PATHS[service]}"
+        return f"{self.base_url}{_REAL_PATHS[service]}"
 
     # --- data -------------------------------------------------------------------------------------
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from simulators._server import ServerThread
+from simulators._lifecycle import ServedSimulator
 from simulators.ongoing_wms.faults import Faults
 from simulators.woocommerce.app import WooApp
 from simulators.woocommerce.control import ControlApi
@@ -15,8 +15,6 @@ from simulators.woocommerce.state import SiteState
 from simulators.woocommerce.webhooks import Webhook, WebhookHub
 
 if TYPE_CHECKING:
-    from types import TracebackType
-
     from simulators.woocommerce.records import DeliveryAttempt, LineSpec, RecordedRequest
 
 __all__ = ["WooCommerceSimulator"]
@@ -25,7 +23,7 @@ T = TypeVar("T")
 CET = dt.timezone(dt.timedelta(hours=1))
 
 
-class WooCommerceSimulator:
+class WooCommerceSimulator(ServedSimulator):
     """A WooCommerce site: REST under `{url}/wp-json/wc/v3/`, webhooks delivered without retries.
 
     ```python
@@ -63,33 +61,12 @@ class WooCommerceSimulator:
             consumer_secret=consumer_secret,
             control=ControlApi(self),
         )
-        self._server = ServerThread(self.app, port=port, name="woocommerce-simulator")
-
-    # --- lifecycle --------------------------------------------------------------------------------
-
-    def start(self) -> Self:
-        """Serve on 127.0.0.1 and start delivering webhooks."""
-        self.webhooks.start()
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and delivering."""
-        self._server.stop()
-        self.webhooks.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+        super().__init__(self.app, port=port, name="woocommerce-simulator", senders=[self.webhooks])
 
     @property
     def url(self) -> str:
         """The site (the connector's `base_url`), e.g. `http://127.0.0.1:54321`."""
-        return self._server.url
+        return self.base_url
 
     # --- catalogue and orders ---------------------------------------------------------------------
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
-import hmac
-import itertools
 import json
-import threading
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from simulators._shop import WebhookQueue, hmac_sha256_base64
 from simulators.woocommerce.records import ApiError, DeliveryAttempt
 
 __all__ = ["MAX_FAILURES", "Webhook", "WebhookHub", "wp_json"]
@@ -66,8 +62,10 @@ class _Delivery:
     headers: dict[str, str]
 
 
-class WebhookHub:
+class WebhookHub(WebhookQueue[_Delivery]):
     """Deliver from one background thread in order; success is HTTP 200-302; a failure is not retried."""
+
+    thread_name = "woocommerce-webhooks"
 
     def __init__(
         self,
@@ -77,19 +75,10 @@ class WebhookHub:
         now: Callable[[], dt.datetime],
         timeout: float = 60.0,
     ) -> None:
-        self.timeout = timeout
+        super().__init__(timeout=timeout, now=now, signature_knob="bad_signature")
         self._home_url = home_url
         self._record = record
-        self._now = now
-        self._cond = threading.Condition()
-        self._ids = itertools.count(1)
         self.webhooks: dict[int, Webhook] = {}
-        self._queue: deque[_Delivery] = deque()
-        self._held: _Delivery | None = None
-        self._busy = 0
-        self._knobs = {"drop": 0, "duplicate": 0, "reorder": 0, "bad_signature": 0}
-        self._stopping = False
-        self._thread: threading.Thread | None = None
 
     # --- registry ---------------------------------------------------------------------------------
 
@@ -139,19 +128,6 @@ class WebhookHub:
 
     # --- knobs and emitting -----------------------------------------------------------------------
 
-    def arm(self, knob: str, n: int = 1) -> None:
-        """Arm `drop`, `duplicate`, `reorder` or `bad_signature` for the next `n` deliveries."""
-        if knob not in self._knobs or n < 0:
-            raise ValueError(f"unknown knob {knob!r} or negative count")
-        with self._cond:
-            self._knobs[knob] += n
-
-    def _take(self, knob: str) -> bool:
-        if self._knobs[knob] > 0:
-            self._knobs[knob] -= 1
-            return True
-        return False
-
     def emit(self, topic: str, payload: dict[str, Any]) -> None:
         """Queue `topic` with `payload` to every active webhook on that topic."""
         body = wp_json(payload)
@@ -160,7 +136,7 @@ class WebhookHub:
         with self._cond:
             for webhook in [w for w in self.webhooks.values() if w.topic == topic and w.status == "active"]:
                 secret = webhook.secret + "-wrong" if self._take("bad_signature") else webhook.secret
-                signature = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+                signature = hmac_sha256_base64(secret, body)
                 delivery_id = hashlib.sha256(f"{webhook.id}{second}".encode()).hexdigest()[:32]
                 headers = {
                     "Content-Type": "application/json",
@@ -179,74 +155,16 @@ class WebhookHub:
                 self._enqueue(delivery)
             self._cond.notify_all()
 
-    def _enqueue(self, delivery: _Delivery) -> None:
-        if self._take("drop"):
-            self._note(delivery.webhook_id, delivery.topic, delivery.resource_id, "", "dropped", None)
-            return
-        copies = 2 if self._take("duplicate") else 1
-        if self._held is None and self._take("reorder"):
-            self._held = delivery
-            return
-        self._queue.extend([delivery] * copies)
-        if self._held is not None:
-            self._queue.append(self._held)
-            self._held = None
-
-    def release_held(self) -> None:
-        """Send a delivery held by `reorder` now, although nothing followed it."""
-        with self._cond:
-            if self._held is not None:
-                self._queue.append(self._held)
-                self._held = None
-                self._cond.notify_all()
-
     def clear(self) -> None:
         """Forget webhooks, queued deliveries and knobs."""
         with self._cond:
             self.webhooks.clear()
-            self._queue.clear()
-            self._held = None
-            self._knobs = dict.fromkeys(self._knobs, 0)
+            super().clear()
 
-    # --- the delivery thread ----------------------------------------------------------------------
+    # --- the delivery thread (Action Scheduler's role) --------------------------------------------
 
-    def start(self) -> None:
-        """Start the delivery thread (Action Scheduler's role)."""
-        self._stopping = False
-        self._thread = threading.Thread(target=self._run, name="woocommerce-webhooks", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop delivering (queued deliveries are abandoned)."""
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
-        if self._thread is not None:
-            self._thread.join(self.timeout + 2)
-
-    def wait_idle(self, timeout: float = 10.0) -> None:
-        """Block until nothing is queued, held or in flight."""
-        with self._cond:
-            if not self._cond.wait_for(lambda: not self._queue and not self._busy and not self._held, timeout):
-                raise TimeoutError(f"webhook deliveries still pending after {timeout}s")
-
-    def _next(self) -> _Delivery | None:
-        with self._cond:
-            self._cond.wait_for(lambda: self._stopping or bool(self._queue))
-            if self._stopping:
-                return None
-            self._busy += 1
-            return self._queue.popleft()
-
-    def _run(self) -> None:
-        with httpx.Client(timeout=self.timeout, follow_redirects=False) as client:
-            while (delivery := self._next()) is not None:
-                try:
-                    self._send(client, delivery)
-                finally:
-                    with self._cond:
-                        self._busy -= 1
-                        self._cond.notify_all()
+    def _dropped(self, delivery: _Delivery) -> None:
+        self._note(delivery.webhook_id, delivery.topic, delivery.resource_id, "", "dropped", None)
 
     def _send(self, client: httpx.Client, delivery: _Delivery) -> None:
         delivery_id = delivery.headers["X-WC-Webhook-Delivery-ID"]
