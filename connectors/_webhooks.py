@@ -15,6 +15,7 @@ __all__ = [
     "check_money",
     "credential",
     "header",
+    "required_header",
     "sign_base64",
     "verify_base64_hmac",
     "whole_units",
@@ -84,3 +85,11 @@ def whole_units(available: Decimal) -> int:
     if not available.is_finite():
         return 0
     return max(0, int(available.to_integral_value(rounding=ROUND_FLOOR)))
+
+
+def required_header(headers: Mapping[str, str], name: str) -> str:
+    """The non-empty value of header `name`, or an InputError naming `headers.<name>`."""
+    value = header(headers, name)
+    if not value:
+        raise InputError(f"the {name} header is missing", field=f"headers.{name}")
+    return value

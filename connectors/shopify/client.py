@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar
 
 import httpx
 import msgspec
 
-from connectors._http import parse_retry_after, raise_for_upstream_status
+from connectors._http import decode_json, parse_retry_after
+from connectors._shop import ShopClient
 from connectors.shopify.models import (
     FulfillmentOrder,
     FulfillmentOrderList,
@@ -24,12 +25,9 @@ from connectors.shopify.models import (
     ProductPage,
 )
 from connectors.shopify.pacing import CALL_LIMIT_HEADER, LeakyBucketPacer, parse_call_limit
-from router.errors import FatalUpstreamError, OutcomeUnknown, RetriableUpstreamError
 
 __all__ = ["ShopifyClient", "parse_retry_after"]
 
-T = TypeVar("T")
-_MAX_BODY_IN_ERROR = 2000
 _DEFAULT_RETRY_AFTER = 2.0
 
 
@@ -42,13 +40,15 @@ def next_page_info(response: httpx.Response) -> str | None:
     return page_info
 
 
-class ShopifyClient:
+class ShopifyClient(ShopClient):
     """One shop's REST Admin API (`{shop_url}/admin/api/{version}/`) over a shared httpx client.
 
     Every call waits for the pacer, sends `X-Shopify-Access-Token`, feeds the call-limit header back to
     the pacer, retries a 429 after its `Retry-After` (the call was not processed) up to `max_throttled`
     times, and passes the response through `classify_response`, the one hook a subclass overrides.
     """
+
+    system: ClassVar[str] = "Shopify"
 
     def __init__(
         self,
@@ -62,45 +62,23 @@ class ShopifyClient:
         max_throttled: int = 3,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
-        self._http = http
-        self._base = f"{shop_url.rstrip('/')}/admin/api/{api_version}/"
-        self._token = access_token
+        super().__init__(
+            http,
+            base=f"{shop_url.rstrip('/')}/admin/api/{api_version}/",
+            timeout=timeout,
+            headers={"X-Shopify-Access-Token": access_token},
+        )
         self.pacer = pacer
-        self._timeout = timeout
         self._max_throttled = max_throttled
         self._sleep = sleep
         self.throttled = 0
         """How many 429s this client has received (each was waited out and retried)."""
 
-    def __repr__(self) -> str:
-        return f"ShopifyClient({self._base!r})"
-
-    # --- the one path every call takes -------------------------------------------------------------
-
-    def classify_response(self, response: httpx.Response, *, what: str) -> None:
-        """Raise for a failed response: 429/5xx retriable (with Retry-After), any other 4xx fatal."""
-        raise_for_upstream_status(response, system="Shopify", what=what)
-
-    async def request(
-        self, method: str, path: str, *, params: dict[str, str] | None = None, json: object = None
-    ) -> httpx.Response:
-        """Send one paced call and classify the answer; `path` is relative to the versioned base."""
-        what = f"{method} {path}"
-        content = msgspec.json.encode(json) if json is not None else None
-        headers = {"X-Shopify-Access-Token": self._token, "Accept": "application/json"}
-        if content is not None:
-            headers["Content-Type"] = "application/json"
+    async def _exchange(self, method: str, path: str, **request: Any) -> httpx.Response:
+        """Paced round trips: a 429 empties the pacer's estimate and is retried after its `Retry-After`."""
         for attempt in range(self._max_throttled + 1):
             await self.pacer.acquire()
-            try:
-                response = await self._http.request(
-                    method, self._base + path, params=params, content=content, headers=headers, timeout=self._timeout
-                )
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                raise RetriableUpstreamError(f"{what}: could not connect ({type(exc).__name__})") from None
-            except httpx.TransportError as exc:
-                unknown = OutcomeUnknown if method != "GET" else RetriableUpstreamError
-                raise unknown(f"{what}: no answer ({type(exc).__name__})") from None
+            response = await super()._exchange(method, path, **request)
             limit = parse_call_limit(response.headers.get(CALL_LIMIT_HEADER))
             if limit is not None:
                 self.pacer.observe(*limit)
@@ -109,13 +87,8 @@ class ShopifyClient:
                 self.pacer.full()
                 await self._sleep(parse_retry_after(response.headers.get("Retry-After")) or _DEFAULT_RETRY_AFTER)
                 continue
-            self.classify_response(response, what=what)
             return response
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
-
-    async def _get(self, path: str, into: type[T], params: dict[str, str] | None = None) -> tuple[T, httpx.Response]:
-        response = await self.request("GET", path, params=params)
-        return _decode(response, into, f"GET {path}"), response
 
     # --- orders ------------------------------------------------------------------------------------
 
@@ -149,7 +122,7 @@ class ShopifyClient:
         response = await self.request(
             "GET", f"orders/{order_id}.json", params={"fields": "id,name,order_number,cancelled_at,tags,note"}
         )
-        return _decode(response, _OrderEnvelope, f"GET orders/{order_id}.json").order
+        return decode_json(response, _OrderEnvelope, f"GET orders/{order_id}.json").order
 
     async def cancel_order(self, order_id: int, *, reason: str) -> None:
         """`POST orders/{id}/cancel.json` without emailing the customer."""
@@ -211,13 +184,3 @@ class ShopifyClient:
 
 class _OrderEnvelope(msgspec.Struct, frozen=True):
     order: OrderIdentity
-
-
-def _decode(response: httpx.Response, into: type[T], what: str) -> T:
-    try:
-        return msgspec.json.decode(response.content, type=into)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        body = response.text[:_MAX_BODY_IN_ERROR]
-        raise FatalUpstreamError(
-            f"unexpected answer to {what}: {exc}", upstream_status=response.status_code, body=body
-        ) from None

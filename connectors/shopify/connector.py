@@ -6,17 +6,19 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
+import httpx
 import msgspec
 import structlog
 
-from connectors._webhooks import header, verify_base64_hmac, whole_units
-from connectors.base import ConnectorContext, decode_error_to_input_error
+from connectors._shop import ShopConnector, decode, decode_cursor, newest_targets, pull_page
+from connectors._webhooks import header, required_header, verify_base64_hmac, whole_units
+from connectors.base import ConnectorContext
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.fulfil import PlanError, plan_fulfillment
 from connectors.shopify.mapping import ORDER_TOPICS, decode_order, order_to_canonical
 from connectors.shopify.models import OrderIdentity
 from connectors.shopify.pacing import LeakyBucketPacer
-from connectors.shopify.settings import ShopifyCredentials, ShopifySettings, load_settings
+from connectors.shopify.settings import ShopifyCredentials, ShopifySettings
 from router.domain import (
     CanonicalOrder,
     EventKind,
@@ -49,53 +51,39 @@ class _Cursor(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     seen: dt.datetime | None = None
 
 
-_cursor_decoder = msgspec.json.Decoder(_Cursor)
-
-
-class ShopifyConnector:
+class ShopifyConnector(ShopConnector[ShopifySettings, ShopifyCredentials, ShopifyClient]):
     """One Shopify store (see `docs/connectors/shopify.md` for settings, credentials and the mapping)."""
 
     kind: ClassVar[str] = "shopify"
+    platform: ClassVar[str] = "Shopify"
+    settings_type: ClassVar[type[ShopifySettings]] = ShopifySettings
     client_class: ClassVar[type[ShopifyClient]] = ShopifyClient
 
-    @classmethod
-    def check_settings(cls, settings: Mapping[str, object]) -> None:
-        """Validate `source.settings` before the source is saved (InputError naming `settings.<field>`)."""
-        load_settings(settings)
-
     def __init__(self, context: ConnectorContext) -> None:
-        self.context = context
-        self.settings: ShopifySettings = load_settings(context.source.settings)
-        self._credentials = ShopifyCredentials.from_mapping(context.credentials)
-        self._client: ShopifyClient | None = None
+        super().__init__(
+            context,
+            ShopifySettings.from_mapping(context.source.settings),
+            ShopifyCredentials.from_mapping(context.credentials),
+        )
         self._order_ids: dict[str, int] = {}
         self._inventory_items: dict[str, int] = {}
 
-    def __repr__(self) -> str:
-        return f"ShopifyConnector(source={self.context.source.name!r})"
-
-    @property
-    def client(self) -> ShopifyClient:
-        """The REST client, made on first use (webhook handling needs none)."""
-        if self._client is None:
-            if self.context.http is None:
-                raise RuntimeError("this Shopify connector has no HTTP client")
-            if not self.settings.shop_url:
-                raise InputError("the shop's URL is not configured", field="settings.shop_url")
-            if self._credentials.access_token is None:
-                raise InputError("the Admin API access token is not configured", field="credentials.access_token")
-            pacer = LeakyBucketPacer(
-                leak_rate=self.settings.rate_limit_per_second, headroom=self.settings.rate_limit_headroom
-            )
-            self._client = self.client_class(
-                self.context.http,
-                shop_url=self.settings.shop_url,
-                api_version=self.settings.api_version,
-                access_token=self._credentials.access_token,
-                pacer=pacer,
-                timeout=self.settings.timeout_seconds,
-            )
-        return self._client
+    def _make_client(self, http: httpx.AsyncClient) -> ShopifyClient:
+        if not self.settings.shop_url:
+            raise InputError("the shop's URL is not configured", field="settings.shop_url")
+        if self._credentials.access_token is None:
+            raise InputError("the Admin API access token is not configured", field="credentials.access_token")
+        pacer = LeakyBucketPacer(
+            leak_rate=self.settings.rate_limit_per_second, headroom=self.settings.rate_limit_headroom
+        )
+        return self.client_class(
+            http,
+            shop_url=self.settings.shop_url,
+            api_version=self.settings.api_version,
+            access_token=self._credentials.access_token,
+            pacer=pacer,
+            timeout=self.settings.timeout_seconds,
+        )
 
     # --- inbound -----------------------------------------------------------------------------------
 
@@ -106,19 +94,14 @@ class ShopifyConnector:
 
     def normalize(self, body: bytes, headers: Mapping[str, str]) -> CanonicalOrder | SourceCancellation | Ignored:
         """An order topic's body to a CanonicalOrder (a cancelled one to a SourceCancellation); others Ignored."""
-        topic = header(headers, TOPIC_HEADER)
-        if not topic:
-            raise InputError("the X-Shopify-Topic header is missing", field=f"headers.{TOPIC_HEADER}")
+        topic = required_header(headers, TOPIC_HEADER)
         if topic not in ORDER_TOPICS:
             return Ignored(reason=f"topic {topic[:100]!r} carries no order for the router")
         return order_to_canonical(decode_order(body), topic=topic)
 
     def dedup_key(self, body: bytes, headers: Mapping[str, str]) -> str:
         """`X-Shopify-Webhook-Id` plus the order id; a pulled document: its id and `updated_at`."""
-        try:
-            order = _identity.decode(body)
-        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-            raise decode_error_to_input_error(exc) from exc
+        order = decode(_identity, body)
         webhook_id = header(headers, WEBHOOK_ID_HEADER)
         if webhook_id:
             return f"{webhook_id}:{order.id}"
@@ -151,9 +134,8 @@ class ShopifyConnector:
                 PulledPayload(external_id=f"{order.id}@{version}", body=body, headers={TOPIC_HEADER: "orders/updated"})
             )
         if next_page is not None:
-            following = _Cursor(high=state.high, page_info=next_page, seen=seen)
-            return PullPage(items=tuple(items), cursor=msgspec.json.encode(following).decode(), more=True)
-        return PullPage(items=tuple(items), cursor=msgspec.json.encode(_Cursor(high=seen)).decode(), more=False)
+            return pull_page(items, _Cursor(high=state.high, page_info=next_page, seen=seen), more=True)
+        return pull_page(items, _Cursor(high=seen), more=False)
 
     # --- events back to the shop -------------------------------------------------------------------
 
@@ -252,10 +234,7 @@ class ShopifyConnector:
 
     async def _wanted_levels(self, targets: Sequence[StockTarget]) -> dict[int, int]:
         """Inventory item id to whole units: the newest target per article, SKUs resolved (cached)."""
-        newest: dict[str, StockTarget] = {}
-        for target in targets:
-            if target.article_number not in newest or target.version > newest[target.article_number].version:
-                newest[target.article_number] = target
+        newest = newest_targets(targets)
         if any(article not in self._inventory_items for article in newest):
             self._inventory_items.update(await self.client.sku_map())
         wanted: dict[int, int] = {}
@@ -269,9 +248,4 @@ class ShopifyConnector:
 
 
 def _decode_cursor(cursor: str | None) -> _Cursor:
-    if not cursor:
-        return _Cursor()
-    try:
-        return _cursor_decoder.decode(cursor)
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        raise InputError("not a cursor this connector issued", field="cursor") from None
+    return decode_cursor(cursor, _Cursor)

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar
 
 import httpx
 import msgspec
 
-from connectors._http import parse_retry_after, raise_for_upstream_status
+from connectors._http import decode_json, parse_retry_after
+from connectors._shop import ShopClient
 from connectors.woocommerce.models import OrderState, ProductRef, WooNote
-from router.errors import FatalUpstreamError, OutcomeUnknown, RetriableUpstreamError
+from router.errors import FatalUpstreamError
 
 __all__ = ["BATCH_LIMIT", "WooClient", "parse_retry_after"]
 
-T = TypeVar("T")
 BATCH_LIMIT = 100
 """WooCommerce's default limit of objects per batch request."""
-_MAX_BODY_IN_ERROR = 2000
 
 
 class _BatchResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -30,7 +29,7 @@ class _Batch(msgspec.Struct, frozen=True, kw_only=True):
     update: list[_BatchResult] = msgspec.field(default_factory=list)
 
 
-class WooClient:
+class WooClient(ShopClient):
     """One site's `/wp-json/wc/v3/` over a shared httpx client, authenticated with the consumer key pair.
 
     Credentials travel only in the `Authorization` header (never the query-string fallback), so no URL,
@@ -38,52 +37,18 @@ class WooClient:
     subclass overrides.
     """
 
+    system: ClassVar[str] = "WooCommerce"
+
     def __init__(
         self, http: httpx.AsyncClient, *, base_url: str, consumer_key: str, consumer_secret: str, timeout: float = 10.0
     ) -> None:
-        self._http = http
-        self._base = f"{base_url.rstrip('/')}/wp-json/wc/v3/"
-        self._auth = httpx.BasicAuth(consumer_key, consumer_secret)
-        self._timeout = timeout
-
-    def __repr__(self) -> str:
-        return f"WooClient({self._base!r})"
-
-    def classify_response(self, response: httpx.Response, *, what: str) -> None:
-        """Raise for a failed response: 429/5xx retriable (with Retry-After), any other 4xx fatal."""
-        raise_for_upstream_status(response, system="WooCommerce", what=what)
-
-    async def request(
-        self, method: str, path: str, *, params: dict[str, str] | None = None, json: object = None
-    ) -> httpx.Response:
-        """Send one call and classify the answer; `path` is relative to `/wp-json/wc/v3/`."""
-        what = f"{method} {path}"
-        content = msgspec.json.encode(json) if json is not None else None
-        headers = {"Accept": "application/json"}
-        if content is not None:
-            headers["Content-Type"] = "application/json"
-        try:
-            response = await self._http.request(
-                method,
-                self._base + path,
-                params=params,
-                content=content,
-                headers=headers,
-                auth=self._auth,
-                timeout=self._timeout,
-                follow_redirects=False,
-            )
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise RetriableUpstreamError(f"{what}: could not connect ({type(exc).__name__})") from None
-        except httpx.TransportError as exc:
-            unknown = OutcomeUnknown if method != "GET" else RetriableUpstreamError
-            raise unknown(f"{what}: no answer ({type(exc).__name__})") from None
-        self.classify_response(response, what=what)
-        return response
-
-    async def _get(self, path: str, into: type[T], params: dict[str, str] | None = None) -> tuple[T, httpx.Response]:
-        response = await self.request("GET", path, params=params)
-        return _decode(response, into, f"GET {path}"), response
+        super().__init__(
+            http,
+            base=f"{base_url.rstrip('/')}/wp-json/wc/v3/",
+            timeout=timeout,
+            auth=httpx.BasicAuth(consumer_key, consumer_secret),
+            follow_redirects=False,
+        )
 
     # --- orders ------------------------------------------------------------------------------------
 
@@ -151,19 +116,9 @@ class WooClient:
         """Batch-update up to 100 products (`parent_id` 0) or variations; any item error is fatal."""
         path = "products/batch" if parent_id == 0 else f"products/{parent_id}/variations/batch"
         response = await self.request("POST", path, json={"update": list(updates)})
-        failed = [item for item in _decode(response, _Batch, f"POST {path}").update if item.error]
+        failed = [item for item in decode_json(response, _Batch, f"POST {path}").update if item.error]
         if failed:
             body = msgspec.json.encode([msgspec.structs.asdict(item) for item in failed]).decode()
             raise FatalUpstreamError(
                 f"WooCommerce refused {len(failed)} stock update(s)", upstream_status=200, body=body
             )
-
-
-def _decode(response: httpx.Response, into: type[T], what: str) -> T:
-    try:
-        return msgspec.json.decode(response.content, type=into)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        body = response.text[:_MAX_BODY_IN_ERROR]
-        raise FatalUpstreamError(
-            f"unexpected answer to {what}: {exc}", upstream_status=response.status_code, body=body
-        ) from None

@@ -7,16 +7,18 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+import httpx
 import msgspec
 import structlog
 
-from connectors._webhooks import header, verify_base64_hmac, whole_units
-from connectors.base import ConnectorContext, decode_error_to_input_error
+from connectors._shop import ShopConnector, decode, decode_cursor, newest_targets, pull_page
+from connectors._webhooks import header, required_header, verify_base64_hmac, whole_units
+from connectors.base import ConnectorContext
 from connectors.woocommerce.client import BATCH_LIMIT, WooClient
 from connectors.woocommerce.mapping import ORDER_TOPICS, PING, decode_order, order_to_canonical
 from connectors.woocommerce.models import OrderIdentity, ProductRef
 from connectors.woocommerce.reporting import WooReporter
-from connectors.woocommerce.settings import WooCredentials, WooSettings, load_settings
+from connectors.woocommerce.settings import WooCredentials, WooSettings
 from router.domain import (
     CanonicalOrder,
     Ignored,
@@ -46,50 +48,34 @@ class _Cursor(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     seen: dt.datetime | None = None
 
 
-_cursor_decoder = msgspec.json.Decoder(_Cursor)
-
-
-class WooCommerceConnector:
+class WooCommerceConnector(ShopConnector[WooSettings, WooCredentials, WooClient]):
     """One WooCommerce site (see `docs/connectors/woocommerce.md` for settings, credentials and mapping)."""
 
     kind: ClassVar[str] = "woocommerce"
+    platform: ClassVar[str] = "WooCommerce"
+    settings_type: ClassVar[type[WooSettings]] = WooSettings
     client_class: ClassVar[type[WooClient]] = WooClient
 
-    @classmethod
-    def check_settings(cls, settings: Mapping[str, object]) -> None:
-        """Validate `source.settings` before the source is saved (InputError naming `settings.<field>`)."""
-        load_settings(settings)
-
     def __init__(self, context: ConnectorContext) -> None:
-        self.context = context
-        self.settings: WooSettings = load_settings(context.source.settings)
-        self._credentials = WooCredentials.from_mapping(context.credentials)
-        self._client: WooClient | None = None
+        super().__init__(
+            context, WooSettings.from_mapping(context.source.settings), WooCredentials.from_mapping(context.credentials)
+        )
         self._reporter: WooReporter | None = None
         self._products: dict[str, ProductRef] = {}
 
-    def __repr__(self) -> str:
-        return f"WooCommerceConnector(source={self.context.source.name!r})"
-
-    @property
-    def client(self) -> WooClient:
-        """The REST client, made on first use (webhook handling needs none)."""
-        if self._client is None:
-            if self.context.http is None:
-                raise RuntimeError("this WooCommerce connector has no HTTP client")
-            if not self.settings.base_url:
-                raise InputError("the site's URL is not configured", field="settings.base_url")
-            key, secret = self._credentials.consumer_key, self._credentials.consumer_secret
-            if key is None or secret is None:
-                raise InputError("the REST API key pair is not configured", field="credentials.consumer_key")
-            self._client = self.client_class(
-                self.context.http,
-                base_url=self.settings.base_url,
-                consumer_key=key,
-                consumer_secret=secret,
-                timeout=self.settings.timeout_seconds,
-            )
-        return self._client
+    def _make_client(self, http: httpx.AsyncClient) -> WooClient:
+        if not self.settings.base_url:
+            raise InputError("the site's URL is not configured", field="settings.base_url")
+        key, secret = self._credentials.consumer_key, self._credentials.consumer_secret
+        if key is None or secret is None:
+            raise InputError("the REST API key pair is not configured", field="credentials.consumer_key")
+        return self.client_class(
+            http,
+            base_url=self.settings.base_url,
+            consumer_key=key,
+            consumer_secret=secret,
+            timeout=self.settings.timeout_seconds,
+        )
 
     # --- inbound -----------------------------------------------------------------------------------
 
@@ -110,29 +96,20 @@ class WooCommerceConnector:
         ping = PING.fullmatch(body)
         if ping is not None:
             return Ignored(reason=f"webhook {ping[1].decode()} ping")
-        topic = header(headers, TOPIC_HEADER)
-        if not topic:
-            raise InputError("the X-WC-Webhook-Topic header is missing", field=f"headers.{TOPIC_HEADER}")
+        topic = required_header(headers, TOPIC_HEADER)
         if topic == "order.deleted":
-            deleted = self._identity(body)
+            deleted = decode(_identity, body)
             return SourceCancellation(order_numbers=(str(deleted.id),), reason="deleted in WooCommerce")
         if topic not in ORDER_TOPICS:
             return Ignored(reason=f"topic {topic[:100]!r} carries no order for the router")
         return order_to_canonical(decode_order(body), import_statuses=self.settings.import_statuses)
-
-    @staticmethod
-    def _identity(body: bytes) -> OrderIdentity:
-        try:
-            return _identity.decode(body)
-        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-            raise decode_error_to_input_error(exc) from exc
 
     def dedup_key(self, body: bytes, headers: Mapping[str, str]) -> str:
         """Order id, `date_modified_gmt` and the body's digest (the delivery id is not unique); the ping: its id."""
         ping = PING.fullmatch(body)
         if ping is not None:
             return f"ping:{ping[1].decode()}"
-        order = self._identity(body)
+        order = decode(_identity, body)
         if header(headers, TOPIC_HEADER) == "order.deleted":
             return f"{order.id}:deleted"
         # `date_modified` has whole seconds: two changes within one second differ in the body's digest.
@@ -168,8 +145,8 @@ class WooCommerceConnector:
             )
         if state.page < pages:
             following = _Cursor(high=state.high, since=state.since, page=state.page + 1, seen=seen)
-            return PullPage(items=tuple(items), cursor=msgspec.json.encode(following).decode(), more=True)
-        return PullPage(items=tuple(items), cursor=msgspec.json.encode(_Cursor(high=seen)).decode(), more=False)
+            return pull_page(items, following, more=True)
+        return pull_page(items, _Cursor(high=seen), more=False)
 
     # --- events and stock --------------------------------------------------------------------------
 
@@ -181,10 +158,7 @@ class WooCommerceConnector:
 
     async def push_stock(self, targets: Sequence[StockTarget]) -> None:
         """Set `stock_quantity` (and `manage_stock`) by SKU, skipping products that already show the value."""
-        newest: dict[str, StockTarget] = {}
-        for target in targets:
-            if target.article_number not in newest or target.version > newest[target.article_number].version:
-                newest[target.article_number] = target
+        newest = newest_targets(targets)
         fresh: dict[int, ProductRef] = {}
         for article in newest:
             if article not in self._products:
@@ -222,9 +196,4 @@ class WooCommerceConnector:
 
 
 def _decode_cursor(cursor: str | None) -> _Cursor:
-    if not cursor:
-        return _Cursor()
-    try:
-        return _cursor_decoder.decode(cursor)
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        raise InputError("not a cursor this connector issued", field="cursor") from None
+    return decode_cursor(cursor, _Cursor)

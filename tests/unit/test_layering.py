@@ -10,7 +10,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = sorted(p.name for p in (ROOT / "connectors").iterdir() if (p / "__init__.py").is_file())
-SHARED_CONNECTOR_MODULES = {"connectors", "connectors.base", "connectors._http", "connectors._webhooks"}
+SHARED_CONNECTOR_MODULES = {
+    "connectors",
+    "connectors.base",
+    "connectors._http",
+    "connectors._webhooks",
+    "connectors._shop",
+}
 
 
 def imported(path: Path) -> Iterator[str]:
