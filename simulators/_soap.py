@@ -18,6 +18,7 @@ __all__ = [
     "Value",
     "Writer",
     "fault",
+    "relocated",
     "serialize",
 ]
 
@@ -25,6 +26,7 @@ SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XSD = "http://www.w3.org/2001/XMLSchema"
 _NIL = f"{{{XSI}}}nil"
+_SOAP_ADDRESS = "{http://schemas.xmlsoap.org/wsdl/soap/}address"
 _NSMAP = {"soap": SOAP_ENV, "xsi": XSI, "xsd": XSD}
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
@@ -199,6 +201,14 @@ def fault(code: str, message: str) -> bytes:
     etree.SubElement(node, "faultstring").text = message
     etree.SubElement(node, "detail")
     return serialize(root)
+
+
+def relocated(wsdl: etree._Element, location: str) -> bytes:
+    """A copy of a WSDL with every soap:address at `location`, serialized: what ASMX answers to `?wsdl`."""
+    document = etree.fromstring(etree.tostring(wsdl))
+    for address in document.iter(_SOAP_ADDRESS):
+        address.set("location", location)
+    return serialize(document)
 
 
 def serialize(root: etree._Element) -> bytes:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import msgspec
 
+from simulators._asgi import BaseApp
 from simulators.omnium import orders as rules
 from simulators.omnium.asgi import Receive, Scope, Send, encode_json, read_body, respond
 from simulators.omnium.state import RecordedRequest
@@ -55,50 +54,23 @@ class HttpError(Exception):
         self.detail = detail
 
 
-class OmniumApp:
+class OmniumApp(BaseApp):
     """Plain ASGI app; routes are case-insensitive like ASP.NET's."""
 
     def __init__(
         self, *, state: OmniumState, limiter: Limiter, control: ControlApi, client_id: str, client_secret: str
     ) -> None:
+        super().__init__()
         self.state = state
         self.limiter = limiter
         self.control = control
         self._client_id = client_id
         self._client_secret = client_secret
-        self._released: asyncio.Event | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
 
     def __repr__(self) -> str:
         return "OmniumApp()"
 
-    def release_held_responses(self) -> None:
-        """Wake handlers sleeping on latency (thread-safe; used on stop)."""
-        if self._loop is not None and self._released is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._released.set)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve one ASGI connection (lifespan or HTTP)."""
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
-        if scope["type"] != "http":
-            return
-        if self._released is None:
-            self._loop = asyncio.get_running_loop()
-            self._released = asyncio.Event()
-        path: str = scope["path"]
-        if path.startswith("/_sim/"):
-            await self.control(scope, receive, send)
-            return
-        await self._api(scope, receive, send)
-
-    async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         method: str = scope["method"]
         path: str = scope["path"]
         query = dict(parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True))
@@ -164,9 +136,7 @@ class OmniumApp:
             raise HttpError(401, "Unauthorized")
 
     async def _admitted(self, method: str, path: str, body: bytes) -> Reply:
-        if self.limiter.latency > 0 and self._released is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._released.wait(), timeout=self.limiter.latency)
+        await self._sleep(self.limiter.latency)
         failure = self.limiter.take_failure(path)
         if failure is not None:
             raise HttpError(failure, "Simulated failure")

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import msgspec
 
+from simulators._control import FaultsBody, FaultSpec
+
 __all__ = [
     "AdjustBody",
     "ArticleBody",
@@ -107,21 +109,3 @@ class WebhookKnobsBody(msgspec.Struct, forbid_unknown_fields=True):
     duplicate_next: int | None = None
     reorder_next: int | None = None
     release_held: bool = False
-
-
-class FaultSpec(msgspec.Struct, forbid_unknown_fields=True):
-    """One fault to arm."""
-
-    n: int = 1
-    operation: str | None = None
-    status: int = 500
-    delay: float = 5.0
-
-
-class FaultsBody(msgspec.Struct, forbid_unknown_fields=True):
-    """POST /_sim/faults: any combination of the knobs."""
-
-    latency: float | None = None
-    fail_next: FaultSpec | None = None
-    commit_then_timeout: FaultSpec | None = None
-    drop_next: FaultSpec | None = None

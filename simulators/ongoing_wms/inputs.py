@@ -6,7 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from simulators.ongoing_wms.records import Consignee, InOrder, Order, aware
+from simulators.ongoing_wms.records import (
+    ArticleDetails,
+    Consignee,
+    InOrder,
+    LineDetails,
+    Order,
+    OrderDetails,
+    aware,
+)
 
 __all__ = [
     "ArticleInput",
@@ -23,7 +31,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, kw_only=True)
-class LineInput:
+class LineInput(LineDetails):
     """One CustomerOrderLine of a ProcessOrder request."""
 
     identification: str
@@ -31,16 +39,10 @@ class LineInput:
     article_number: str | None
     article_name: str | None
     quantity: Decimal
-    comment: str | None = None
-    line_price: Decimal | None = None
-    customer_line_price: Decimal | None = None
-    currency: str | None = None
-    discount: Decimal | None = None
-    vat_percent: Decimal | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
-class OrderInput:
+class OrderInput(OrderDetails):
     """The parts of a ProcessOrder request the simulator acts on."""
 
     operation: str
@@ -48,39 +50,17 @@ class OrderInput:
     number: str | None
     order_id: int | None = None
     order_type: str | None = None
-    remark: str | None = None
-    delivery_instruction: str | None = None
-    way_of_delivery: str | None = None
-    way_of_delivery_type: tuple[str | None, str | None] | None = None  # (Code, Name)
-    reference_number: str | None = None
-    sales_code: str | None = None
-    service_point_code: str | None = None
-    freight_price: Decimal | None = None
-    delivery_date: dt.datetime | None = None
     consignee: Consignee | None = None
     lines: tuple[LineInput, ...] | None = None  # None: the request had no CustomerOrderLines
 
 
 @dataclass(frozen=True, kw_only=True)
-class ArticleInput:
-    """The parts of a ProcessArticle request the simulator acts on; None leaves a field as it is."""
+class ArticleInput(ArticleDetails):
+    """The parts of a ProcessArticle request the simulator acts on; None leaves a field as it is, "" clears it."""
 
     identification: str
     number: str | None
     name: str | None = None
-    product_code: str | None = None
-    barcode: str | None = None  # "" clears the barcode
-    description: str | None = None
-    unit_code: str | None = None
-    country_of_origin: str | None = None
-    statistics_number: str | None = None
-    weight: Decimal | None = None
-    volume: Decimal | None = None
-    length: Decimal | None = None
-    width: Decimal | None = None
-    height: Decimal | None = None
-    price: Decimal | None = None
-    purchase_price: Decimal | None = None
     is_stock_article: bool | None = None
     is_obsolete: bool | None = None
 

@@ -11,11 +11,13 @@ from simulators.ongoing_wms.records import Consignee
 from simulators.ongoing_wms.soap import SoapRequestError, boolean, child, children, datetime, decimal, integer, text
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from lxml import etree
 
     from simulators.ongoing_wms.operations import Operations
 
-__all__ = ["get_orders", "process_order", "update_order_lines"]
+__all__ = ["get_orders", "numbers_to_get", "process_order", "quantity", "update_order_lines", "update_target"]
 
 
 def process_order(ops: Operations, el: etree._Element) -> Outcome:
@@ -55,10 +57,9 @@ def process_order(ops: Operations, el: etree._Element) -> Outcome:
 def get_orders(ops: Operations, el: etree._Element) -> Outcome:
     """GetOrdersByQuery → GetOrdersResult."""
     q = child(el, "query")
-    numbers = child(q, "OrderNumbersToGet")
     ids = child(q, "OrderIdsToGet")
     query = OrderQuery(
-        numbers=None if numbers is None else tuple(c.text or "" for c in children(numbers, "string")),
+        numbers=numbers_to_get(q, "Order"),
         ids=None if ids is None else tuple(int(c.text or 0) for c in children(ids, "int")),
         status_from=integer(q, "OrderStatusFrom"),
         status_to=integer(q, "OrderStatusTo"),
@@ -88,10 +89,7 @@ def get_orders(ops: Operations, el: etree._Element) -> Outcome:
 def update_order_lines(ops: Operations, el: etree._Element) -> Outcome:
     """UpdateOrderLines → UpdateOrderLinesResult (reported and, newer, reported-returned counters)."""
     update = child(el, "UpdateOrderLines")
-    ident = child(update, "UpdateOrderIdentification")
-    kind = text(ident, "OrderIdentificationType")
-    number = text(ident, "GoodsOwnerOrderNumber") if kind == "GoodsOwnerOrderNumber" else None
-    order_id = integer(ident, "OrderId") if kind == "SystemId" else None
+    number, order_id = update_target(update, "Order")
     reports = [
         (
             text(line, "UpdateOrderLineIdentification", "ExternalOrderLineCode"),
@@ -152,15 +150,12 @@ def _consignee(customer: etree._Element, notification: etree._Element | None) ->
 
 
 def _line(el: etree._Element) -> LineInput:
-    quantity = decimal(el, "NumberOfItems")
-    if quantity is None:
-        raise SoapRequestError("CustomerOrderLine/NumberOfItems is required")
     return LineInput(
+        quantity=quantity(el, "CustomerOrderLine"),
         identification=text(el, "OrderLineIdentification") or "ExternalOrderLineCode",
         code=text(el, "ExternalOrderLineCode"),
         article_number=text(el, "ArticleNumber"),
         article_name=text(el, "ArticleName"),
-        quantity=quantity,
         comment=text(el, "OrderLineComment"),
         line_price=decimal(el, "LinePrice"),
         customer_line_price=decimal(el, "CustomerLinePrice"),
@@ -168,3 +163,29 @@ def _line(el: etree._Element) -> LineInput:
         discount=decimal(el, "Discount"),
         vat_percent=decimal(el, "VatCode", "VatPercent"),
     )
+
+
+# --- shared with purchase_handlers: an in-order's elements are named like an order's, `InOrder` for `Order` --------
+
+
+def numbers_to_get(query: etree._Element | None, kind: str) -> tuple[str, ...] | None:
+    """The `{kind}NumbersToGet` strings of a query, None when the array is missing or nil."""
+    numbers = child(query, f"{kind}NumbersToGet")
+    return None if numbers is None else tuple(c.text or "" for c in children(numbers, "string"))
+
+
+def update_target(update: etree._Element | None, kind: str) -> tuple[str | None, int | None]:
+    """The GoodsOwnerOrderNumber or the `{kind}Id` that `Update{kind}Identification` names (by its type)."""
+    ident = child(update, f"Update{kind}Identification")
+    by = text(ident, f"{kind}IdentificationType")
+    number = text(ident, "GoodsOwnerOrderNumber") if by == "GoodsOwnerOrderNumber" else None
+    system_id = integer(ident, f"{kind}Id") if by == "SystemId" else None
+    return number, system_id
+
+
+def quantity(line: etree._Element, name: str) -> Decimal:
+    """The NumberOfItems a line named `name` must have."""
+    value = decimal(line, "NumberOfItems")
+    if value is None:
+        raise SoapRequestError(f"{name}/NumberOfItems is required")
+    return value

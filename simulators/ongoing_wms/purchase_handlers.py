@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from simulators.ongoing_wms import purchase_responses, responses
 from simulators.ongoing_wms.inputs import InLineInput, InOrderInput, InOrderQuery
+from simulators.ongoing_wms.order_handlers import numbers_to_get, quantity, update_target
 from simulators.ongoing_wms.outcome import Outcome, read_outcome, write_outcome
-from simulators.ongoing_wms.soap import SoapRequestError, boolean, child, children, datetime, decimal, integer, text
+from simulators.ongoing_wms.soap import boolean, child, children, datetime, decimal, integer, text
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -46,9 +47,8 @@ def process_in_order(ops: Operations, el: etree._Element) -> Outcome:
 def get_in_orders(ops: Operations, el: etree._Element) -> Outcome:
     """GetInOrdersByQuery → GetInOrdersResult."""
     q = child(el, "query")
-    numbers = child(q, "InOrderNumbersToGet")
     query = InOrderQuery(
-        numbers=None if numbers is None else tuple(c.text or "" for c in children(numbers, "string")),
+        numbers=numbers_to_get(q, "InOrder"),
         status_from=integer(q, "InOrderStatusFrom"),
         status_to=integer(q, "InOrderStatusTo"),
         updated_from=datetime(q, "LastUpdatedFrom"),
@@ -72,10 +72,7 @@ def get_in_orders(ops: Operations, el: etree._Element) -> Outcome:
 def update_in_order_lines(ops: Operations, el: etree._Element) -> Outcome:
     """UpdateInOrderLines → UpdateInOrderLinesResult (reported received counters)."""
     update = child(el, "UpdateInOrderLines")
-    ident = child(update, "UpdateInOrderIdentification")
-    kind = text(ident, "InOrderIdentificationType")
-    number = text(ident, "GoodsOwnerOrderNumber") if kind == "GoodsOwnerOrderNumber" else None
-    in_order_id = integer(ident, "InOrderId") if kind == "SystemId" else None
+    number, in_order_id = update_target(update, "InOrder")
     reported = [
         (
             text(line, "UpdateInOrderLineIdentification", "ExternalOrderLineCode"),
@@ -93,12 +90,9 @@ def update_in_order_lines(ops: Operations, el: etree._Element) -> Outcome:
 
 
 def _line(el: etree._Element) -> InLineInput:
-    quantity = decimal(el, "NumberOfItems")
-    if quantity is None:
-        raise SoapRequestError("InOrderLine/NumberOfItems is required")
     return InLineInput(
+        quantity=quantity(el, "InOrderLine"),
         code=text(el, "ExternalOrderLineCode"),
         article_number=text(el, "ArticleNumber"),
-        quantity=quantity,
         comment=text(el, "OrderLineComment"),
     )

@@ -20,13 +20,16 @@ __all__ = [
     "SENT",
     "STATUS_TEXTS",
     "Article",
+    "ArticleDetails",
     "Consignee",
     "InLine",
     "InOrder",
     "InventoryRow",
     "InventoryTransaction",
     "Line",
+    "LineDetails",
     "Order",
+    "OrderDetails",
     "RecordedRequest",
     "WriteResult",
     "aware",
@@ -86,8 +89,8 @@ class Consignee:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Line:
-    """One order line; `code` is its ExternalOrderLineCode; the counters accumulate."""
+class _LineHead:
+    """The first fields of a `Line` (a base class only to keep them first)."""
 
     system_id: int
     code: str | None
@@ -99,12 +102,23 @@ class Line:
     reported: Decimal | None = None
     returned: Decimal = Decimal(0)
     reported_returned: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineDetails:
+    """What a CustomerOrderLine says besides its identification, article and quantity (in `LineInput` too)."""
+
     comment: str | None = None
     line_price: Decimal | None = None
     customer_line_price: Decimal | None = None
     currency: str | None = None
     discount: Decimal | None = None
     vat_percent: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Line(LineDetails, _LineHead):
+    """One order line; `code` is its ExternalOrderLineCode; the counters accumulate."""
 
     @property
     def to_report(self) -> bool:
@@ -113,8 +127,8 @@ class Line:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Order:
-    """One order of the goods owner; `number` is its GoodsOwnerOrderNumber."""
+class _OrderHead:
+    """The first fields of an `Order` (a base class only to keep them first)."""
 
     order_id: int
     number: str
@@ -124,6 +138,12 @@ class Order:
     lines: tuple[Line, ...]
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderDetails:
+    """What ProcessOrder's OrderInfo says besides the order's identification and type (in `OrderInput` too)."""
+
     remark: str | None = None
     delivery_instruction: str | None = None
     way_of_delivery: str | None = None
@@ -133,6 +153,12 @@ class Order:
     service_point_code: str | None = None
     freight_price: Decimal | None = None
     delivery_date: dt.datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Order(OrderDetails, _OrderHead):
+    """One order of the goods owner; `number` is its GoodsOwnerOrderNumber."""
+
     picked_at: dt.datetime | None = None
     shipped_at: dt.datetime | None = None
     returned_at: dt.datetime | None = None
@@ -154,14 +180,20 @@ class Order:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Article:
-    """One article with its physical stock on hand."""
+class _ArticleHead:
+    """The first fields of an `Article` (a base class only to keep them first)."""
 
     system_id: int
     number: str
     changed_at: dt.datetime
     name: str | None = None
     stock: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticleDetails:
+    """Article master data as ProcessArticle sets it (in `ArticleInput` too, where a barcode "" clears it)."""
+
     product_code: str | None = None
     barcode: str | None = None
     description: str | None = None
@@ -175,6 +207,12 @@ class Article:
     height: Decimal | None = None
     price: Decimal | None = None
     purchase_price: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Article(ArticleDetails, _ArticleHead):
+    """One article with its physical stock on hand."""
+
     is_stock_article: bool = True
     is_obsolete: bool = False
     last_in_at: dt.datetime | None = None

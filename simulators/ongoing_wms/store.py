@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import threading
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
+from simulators._control import LoggedState
 from simulators.ongoing_wms.records import (
     IN_CANCELLED,
     OPEN,
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 __all__ = ["OrderEvent", "Rules", "StockEvent", "Store", "utc_now"]
 
-T = TypeVar("T")
 _ZERO = Decimal(0)
 
 
@@ -90,20 +89,19 @@ class _Sums:
         sums[number] = sums.get(number, _ZERO) + amount
 
 
-class Store:
+class Store(LoggedState[RecordedRequest]):
     """Every record, the lock, the clock; subclasses add the operations of one responsibility each."""
 
     def __init__(
         self, rules: Rules | None = None, *, first_order_id: int = 1000, clock: Callable[[], dt.datetime] = utc_now
     ) -> None:
+        super().__init__()
         self.rules = rules or Rules()
         self.clock = clock
-        self._changed = threading.Condition(threading.RLock())
         self._orders: dict[int, Order] = {}
         self._in_orders: dict[int, InOrder] = {}
         self._articles: dict[str, Article] = {}
         self._transactions: list[InventoryTransaction] = []
-        self._requests: list[RecordedRequest] = []
         self._sums = _Sums()
         self._listeners: list[Callable[[OrderEvent | StockEvent], None]] = []
         self._watching: dict[str, tuple[Decimal, ...] | None] | None = None
@@ -157,22 +155,7 @@ class Store:
 
     def requests(self) -> list[RecordedRequest]:
         """Every SOAP request received so far."""
-        with self._changed:
-            return list(self._requests)
-
-    def record(self, request: RecordedRequest) -> None:
-        """Remember one request."""
-        with self._changed:
-            self._requests.append(request)
-            self._changed.notify_all()
-
-    def wait_until(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:
-        """Block until `predicate()` is truthy (re-checked on every change); TimeoutError otherwise."""
-        with self._changed:
-            result = self._changed.wait_for(predicate, timeout)
-        if not result:
-            raise TimeoutError(f"condition not met within {timeout}s")
-        return result
+        return self._logged()
 
     def reset(self) -> None:
         """Forget orders, purchase orders, articles, adjustments and requests (ids keep increasing)."""
@@ -181,7 +164,7 @@ class Store:
             self._in_orders.clear()
             self._articles.clear()
             self._transactions.clear()
-            self._requests.clear()
+            self._log.clear()
             self._sums = _Sums()
             self._changed.notify_all()
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from simulators._control import FaultsBody
 from simulators.ongoing_wms.asgi import Receive, Scope, Send, read_body, respond_json
 from simulators.tfso.records import Company, InvoiceRow, PostalAddress
 
@@ -92,24 +93,6 @@ class ClockBody(msgspec.Struct, forbid_unknown_fields=True):
 
     advance: float | None = None
     freeze: dt.datetime | None = None
-
-
-class FaultSpec(msgspec.Struct, forbid_unknown_fields=True):
-    """One fault to arm."""
-
-    n: int = 1
-    operation: str | None = None
-    status: int = 500
-    delay: float = 5.0
-
-
-class FaultsBody(msgspec.Struct, forbid_unknown_fields=True):
-    """POST /_sim/faults."""
-
-    latency: float | None = None
-    fail_next: FaultSpec | None = None
-    commit_then_timeout: FaultSpec | None = None
-    drop_next: FaultSpec | None = None
 
 
 _ORDER = re.compile(r"^/_sim/orders/(?P<id>\d+)(?P<status>/status)?$")

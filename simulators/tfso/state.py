@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
+from simulators._control import LoggedState
 from simulators.tfso.records import (
     Company,
     Invoice,
@@ -19,13 +19,11 @@ from simulators.tfso.records import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Iterable, Sequence
 
     from simulators.tfso.clock import SimClock
 
 __all__ = ["InvoiceQuery", "OrderUpdate", "TfsoState"]
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,17 +51,16 @@ class OrderUpdate:
     delivery_date: dt.datetime | None = None
 
 
-class TfsoState:
+class TfsoState(LoggedState[RecordedCall]):
     """All mutable data behind one re-entrant lock; readers get immutable records."""
 
     def __init__(self, clock: SimClock, *, first_order_id: int = 10001, first_product_id: int = 1) -> None:
+        super().__init__()
         self.clock = clock
-        self._changed = threading.Condition(threading.RLock())
         self._orders: dict[int, Invoice] = {}
         self._companies: dict[int, Company] = {}
         self._products: dict[int, Product] = {}
         self._stock_writes: list[StockWrite] = []
-        self._calls: list[RecordedCall] = []
         self._first_ids = (first_order_id, first_product_id)
         self._next_order_id, self._next_product_id = self._first_ids
 
@@ -249,24 +246,9 @@ class TfsoState:
         with self._changed:
             return list(self._stock_writes)
 
-    def record(self, call: RecordedCall) -> None:
-        """Keep one call for the request log."""
-        with self._changed:
-            self._calls.append(call)
-            self._changed.notify_all()
-
     def calls(self) -> list[RecordedCall]:
         """Every call received, oldest first."""
-        with self._changed:
-            return list(self._calls)
-
-    def wait_until(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:
-        """Block until `predicate()` is truthy, re-checked on every change; TimeoutError after `timeout`."""
-        with self._changed:
-            result = self._changed.wait_for(predicate, timeout)
-            if not result:
-                raise TimeoutError(f"condition not met within {timeout}s")
-            return result
+        return self._logged()
 
     def reset(self) -> None:
         """Forget every order, company, product, stock write and call."""
@@ -275,7 +257,7 @@ class TfsoState:
             self._companies.clear()
             self._products.clear()
             self._stock_writes.clear()
-            self._calls.clear()
+            self._log.clear()
             self._next_order_id, self._next_product_id = self._first_ids
             self._changed.notify_all()
 
