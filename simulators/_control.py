@@ -10,6 +10,8 @@ import msgspec
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from simulators.ongoing_wms.faults import Faults
+
 __all__ = ["FaultSpec", "FaultsBody", "LoggedState"]
 
 T = TypeVar("T")
@@ -32,6 +34,17 @@ class FaultsBody(msgspec.Struct, forbid_unknown_fields=True):
     fail_next: FaultSpec | None = None
     commit_then_timeout: FaultSpec | None = None
     drop_next: FaultSpec | None = None
+
+    def arm(self, faults: Faults) -> None:
+        """Arm on `faults` every knob this body names; the others stay as they are."""
+        if self.latency is not None:
+            faults.latency = self.latency
+        if (f := self.fail_next) is not None:
+            faults.fail_next(f.n, status=f.status, operation=f.operation)
+        if (f := self.commit_then_timeout) is not None:
+            faults.commit_then_timeout(f.n, delay=f.delay, operation=f.operation)
+        if (f := self.drop_next) is not None:
+            faults.drop_next(f.n, operation=f.operation)
 
 
 class LoggedState(Generic[EntryT]):

@@ -189,15 +189,7 @@ class ControlApi:
         return {"latency": self.faults.latency, "armed": self.faults.armed()}
 
     def _arm(self, body: bytes) -> dict[str, object]:
-        spec = _decode(body, FaultsBody)
-        if spec.latency is not None:
-            self.faults.latency = spec.latency
-        if (f := spec.fail_next) is not None:
-            self.faults.fail_next(f.n, status=f.status, operation=f.operation)
-        if (f := spec.commit_then_timeout) is not None:
-            self.faults.commit_then_timeout(f.n, delay=f.delay, operation=f.operation)
-        if (f := spec.drop_next) is not None:
-            self.faults.drop_next(f.n, operation=f.operation)
+        _decode(body, FaultsBody).arm(self.faults)
         return self._faults_state()
 
     def _disarm(self) -> dict[str, object]:

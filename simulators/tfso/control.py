@@ -185,15 +185,7 @@ class ControlApi:
         if method == "DELETE":
             self.faults.clear()
         elif method == "POST":
-            spec = msgspec.json.decode(body, type=FaultsBody)
-            if spec.latency is not None:
-                self.faults.latency = spec.latency
-            if (f := spec.fail_next) is not None:
-                self.faults.fail_next(f.n, status=f.status, operation=f.operation)
-            if (f := spec.commit_then_timeout) is not None:
-                self.faults.commit_then_timeout(f.n, delay=f.delay, operation=f.operation)
-            if (f := spec.drop_next) is not None:
-                self.faults.drop_next(f.n, operation=f.operation)
+            msgspec.json.decode(body, type=FaultsBody).arm(self.faults)
         elif method != "GET":
             return 405, {"error": f"{method} not allowed"}
         return 200, {"latency": self.faults.latency, "armed": self.faults.armed()}
