@@ -10,9 +10,9 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from router import articles
-from router.api.auth import Rt, require_admin, require_source
+from router.api.auth import Rt, require_admin
+from router.api.intake import pushed_body
 from router.db import wrap_db_errors
-from router.errors import PayloadTooLarge, SourceDisabled
 from router.sql import queries
 from router.store.articles import ArticleStore, ArticleUpdateRecord
 
@@ -103,12 +103,7 @@ class SourceArticleController(Controller):
     )
     async def push(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str]) -> ArticleAccepted:
         """Accept one article update from this source."""
-        owner = await require_source(request, rt, source)
-        if not owner.enabled:
-            raise SourceDisabled
-        body = await request.body()
-        if len(body) > rt.settings.http.max_body_bytes:
-            raise PayloadTooLarge
+        owner, body = await pushed_body(request, rt, source)
         result = await rt.ingestor.receive(owner, channel=articles.CHANNEL, headers=dict(request.headers), body=body)
         with wrap_db_errors():
             row = await rt.pool.fetchrow(queries["article_update_of_inbox"], result.inbox_id)

@@ -13,11 +13,12 @@ from connectors import ConnectorContext, connector_class
 from connectors.base import Deduplicator, Expander
 from router import metrics
 from router.api.auth import Rt
+from router.api.intake import read_body
 from router.api.schemas import OrderAccepted
 from router.db import transaction, wrap_db_errors
 from router.delivery import FETCH_JOB
 from router.domain import InboxState, Source
-from router.errors import AuthenticationFailed, InputError, NotFound, PayloadTooLarge
+from router.errors import AuthenticationFailed, InputError, NotFound
 from router.fanback import source_lane
 from router.ingest import problem_of
 from router.outbox import Priority, enqueue
@@ -47,7 +48,7 @@ class HookController(Controller):
     @post("/wms", status_code=202, summary="Ongoing WMS order webhook (X-Webhook-Secret)")
     async def wms(self, request: Request[Any, Any, Any], rt: Rt) -> dict[str, Any]:
         """Store the notification, then read that order from the WMS in the lane (the poll is the backstop)."""
-        body = await _body(request, rt.settings.http.max_body_bytes)
+        body = await read_body(request, rt.settings.http.max_body_bytes)
         inbox_id = await rt.inbox.store(source_id=None, channel="wms", headers=dict(request.headers), body=body)
         expected = rt.settings.fanback.webhook_secret
         presented = request.headers.get("x-webhook-secret", "")
@@ -94,7 +95,7 @@ class HookController(Controller):
         except NotFound:
             # The same answer as a known source with a bad signature: webhooks do not reveal source names.
             raise AuthenticationFailed("the webhook signature does not match the body") from None
-        body = await _body(request, rt.settings.http.max_body_bytes)
+        body = await read_body(request, rt.settings.http.max_body_bytes)
         headers = dict(request.headers)
         inbox_id = await rt.inbox.store(source_id=owner.id, channel="hook", headers=headers, body=body)
         credentials = await rt.sources.credentials(owner.id)
@@ -205,13 +206,6 @@ async def _verify(connector: Any, enabled: bool, body: bytes, headers: dict[str,
     if not enabled:
         raise AuthenticationFailed("the source is disabled")
     await connector.verify(body, headers)
-
-
-async def _body(request: Request[Any, Any, Any], limit: int) -> bytes:
-    body = await request.body()
-    if len(body) > limit:
-        raise PayloadTooLarge
-    return body
 
 
 async def _finish(rt: Any, inbox_id: int, state: InboxState, error: dict[str, Any]) -> None:

@@ -9,9 +9,10 @@ from litestar.params import FromPath, QueryParameter
 
 from router import metrics
 from router.api.auth import Rt, require_source
+from router.api.intake import pushed_body
 from router.api.schemas import CancelAccepted, EventOut, OrderAccepted, OrderDetail, OrderOut, Page
 from router.db import MAX_ID
-from router.errors import InputError, PayloadTooLarge, SourceDisabled
+from router.errors import InputError
 
 __all__ = ["OrderController"]
 
@@ -34,12 +35,7 @@ class OrderController(Controller):
     )
     async def push(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str]) -> OrderAccepted:
         """Accept one order from this source."""
-        owner = await require_source(request, rt, source)
-        if not owner.enabled:
-            raise SourceDisabled
-        body = await request.body()
-        if len(body) > rt.settings.http.max_body_bytes:
-            raise PayloadTooLarge
+        owner, body = await pushed_body(request, rt, source)
         try:
             result = await rt.ingestor.receive(owner, channel="orders", headers=dict(request.headers), body=body)
         except InputError:

@@ -12,8 +12,9 @@ from litestar.params import FromPath
 
 from router import purchasing
 from router.api.auth import Rt, require_admin, require_source
+from router.api.intake import pushed_body
 from router.db import wrap_db_errors
-from router.errors import NotFound, PayloadTooLarge, SourceDisabled
+from router.errors import NotFound
 from router.purchasing import PurchaseAccepted
 from router.sql import queries
 
@@ -85,12 +86,7 @@ class PurchaseOrderController(Controller):
     )
     async def push(self, request: Request[Any, Any, Any], rt: Rt, source: FromPath[str]) -> PurchaseAccepted:
         """Accept one purchase order from this source."""
-        owner = await require_source(request, rt, source)
-        if not owner.enabled:
-            raise SourceDisabled
-        body = await request.body()
-        if len(body) > rt.settings.http.max_body_bytes:
-            raise PayloadTooLarge
+        owner, body = await pushed_body(request, rt, source)
         return await purchasing.receive(rt.pool, owner, headers=dict(request.headers), body=body, lane=rt.wms_lane)
 
     @get("/{number:str}", summary="One purchase order (by the source's number or its WMS number)")
