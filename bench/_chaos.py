@@ -32,7 +32,7 @@ from bench._chaos_check import (
     drained,
 )
 from bench._chaos_world import Warehouse, inject_callback_faults, inject_wms_faults
-from bench._cluster import ADMIN, HOOK_SECRET, Cluster, router_env
+from bench._cluster import ADMIN, HOOK_SECRET, Cluster, register, router_env, wms_env
 from simulators.callback import CallbackReceiver, Delivery
 from simulators.ongoing_wms import OngoingWmsSimulator
 from simulators.testing import eventually
@@ -121,18 +121,12 @@ async def run_chaos(dsn: str, config: ChaosConfig, log_dir: Path) -> ChaosReport
     ):
         for article in ARTICLES:
             sim.add_article(article, stock=1_000_000)
-        wms = {
-            "ROUTER_WMS_URL": sim.url,
-            "ROUTER_WMS_USERNAME": USER,
-            "ROUTER_WMS_PASSWORD": PASSWORD,
-            "ROUTER_WMS_GOODS_OWNER": GOODS_OWNER,
-        }
+        wms = wms_env(sim.url, USER, PASSWORD, GOODS_OWNER)
         cluster = Cluster(router_env(dsn, wms, wms_timeout=config.wms_timeout), config.processes, log_dir)
         run = _Run(sim=sim, cluster=cluster, receivers=receivers, plans=plans, config=config, rng=rng)
         try:
             await cluster.start()
-            async with httpx.AsyncClient(base_url=cluster.procs[0].url, headers=ADMIN, timeout=10) as admin:
-                await run.register(admin, sources)
+            await run.register(cluster.procs[0].url, sources)
             run.point_webhooks(cluster.procs[0].url)
             started = time.monotonic()
             await run.storm()
@@ -156,19 +150,16 @@ class _Run:
     keys: dict[str, str] = field(default_factory=dict)
     accepted: set[str] = field(default_factory=set)
 
-    async def register(self, admin: httpx.AsyncClient, sources: Sequence[dict[str, Any]]) -> None:
+    async def register(self, url: str, sources: Sequence[dict[str, Any]]) -> None:
         for s in sources:
-            body = {
-                "name": s["name"],
-                "kind": "generic",
-                "suffix": s["suffix"],
-                "order_type": s["order_type"],
-                "settings": {"callback_url": self.receivers[s["name"]].url_for(s["name"])},
-                "credentials": {"callback_secret": f"cb-{s['name']}"},
-            }
-            response = await admin.post("/api/sources", json=body)
-            response.raise_for_status()
-            self.keys[s["name"]] = response.json()["api_key"]
+            self.keys[s["name"]] = await register(
+                url,
+                s["name"],
+                s["suffix"],
+                order_type=s["order_type"],
+                callback_url=self.receivers[s["name"]].url_for(s["name"]),
+                callback_secret=f"cb-{s['name']}",
+            )
 
     def point_webhooks(self, url: str) -> None:
         """Where the WMS sends its webhooks (what a load balancer in front of the processes would do)."""

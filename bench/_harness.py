@@ -1,28 +1,31 @@
-"""Shared benchmark plumbing: a PostgreSQL server, migrated databases, router subprocesses."""
+"""Shared benchmark plumbing: a PostgreSQL server, migrated databases, router subprocesses, the WMS and a source."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
+import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
-import httpx
-from cryptography.fernet import Fernet
 
+from bench._cluster import HOOK_SECRET, RouterProcess, base_env, register, wms_env
 from router import migrate
 from router.pg import start_embedded, with_database
+from simulators.callback import CallbackReceiver
+from simulators.ongoing_wms import OngoingWmsSimulator
 
-ADMIN_KEY = "adm_bench-key"
+USER, PASSWORD, GOODS_OWNER = "u", "p", "GO"
+
+T = TypeVar("T")
 
 
 class Postgres:
@@ -60,62 +63,74 @@ class Postgres:
             shutil.rmtree(self._dir, ignore_errors=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class Router:
-    """A `router serve` subprocess."""
+class Router(RouterProcess):
+    """A `router serve` subprocess, started at once (stdout dropped, stderr kept in a pipe)."""
 
     def __init__(self, dsn: str, *, wms: dict[str, str] | None = None, workers: bool = True) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ROUTER_")}
-        env.update(
-            ROUTER_DATABASE_URL=dsn,
-            ROUTER_ADMIN_KEY=ADMIN_KEY,
-            ROUTER_SECRET_KEY=Fernet.generate_key().decode(),
-            ROUTER_PORT=str(self.port),
-            ROUTER_LOG_LEVEL="warning",
-            ROUTER_DB_POOL_MAX="20",
-            ROUTER_RUN_WORKERS="true" if workers else "false",
-            ROUTER_OUTBOX_SWEEP_SECONDS="0.5",
-        )
-        env.update(wms or {})
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "router", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        env = base_env(dsn) | {
+            "ROUTER_LOG_LEVEL": "warning",
+            "ROUTER_DB_POOL_MAX": "20",
+            "ROUTER_RUN_WORKERS": "true" if workers else "false",
+            "ROUTER_OUTBOX_SWEEP_SECONDS": "0.5",
+        }
+        super().__init__(env | (wms or {}))
+        self.start()
 
     async def ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        async with httpx.AsyncClient(timeout=1) as client:
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(self.proc.stderr.read().decode() if self.proc.stderr else "router exited")
-                try:
-                    if (await client.get(f"{self.url}/healthz")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.05)
-        raise TimeoutError("router did not start")
+        await self.healthy(timeout)
 
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
+
+def bench_wms() -> OngoingWmsSimulator:
+    """The Ongoing WMS simulator every benchmark runs against."""
+    return OngoingWmsSimulator(username=USER, password=PASSWORD, goods_owner_code=GOODS_OWNER)
+
+
+def bench_wms_env(sim: OngoingWmsSimulator, **extra: str) -> dict[str, str]:
+    """The router's variables for `bench_wms()`'s simulator, and `extra` ROUTER_* variables."""
+    return wms_env(sim.url, USER, PASSWORD, GOODS_OWNER) | extra
+
+
+@dataclass(frozen=True)
+class CallbackRun:
+    """A router on its own database and WMS simulator, with source `se` registered to a callback receiver."""
+
+    sim: OngoingWmsSimulator
+    receiver: CallbackReceiver
+    router: Router
+    key: str
+
+
+@contextlib.asynccontextmanager
+async def callback_run(
+    pg: Postgres, *, stock: int, env: dict[str, str], webhooks: bool = False, order_webhooks: bool = True
+) -> AsyncIterator[CallbackRun]:
+    """Article A-1 with `stock` in the WMS; with `webhooks` the WMS sends its webhooks to /hooks/wms."""
+    dsn = await pg.new_database()
+    with bench_wms() as sim, CallbackReceiver({"se": "cb"}) as receiver:
+        sim.add_article("A-1", stock=stock)
+        router = Router(dsn, wms=bench_wms_env(sim, ROUTER_WMS_WEBHOOK_SECRET=HOOK_SECRET, **env))
         try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+            await router.ready()
+            if webhooks:
+                hook = f"{router.url}/hooks/wms"
+                sim.webhooks.configure(hook, headers={"X-Webhook-Secret": HOOK_SECRET}, orders=order_webhooks)
+            key = await register(router.url, "se", "SE", callback_url=receiver.url_for("se"), callback_secret="cb")
+            yield CallbackRun(sim, receiver, router, key)
+        finally:
+            router.stop()
 
 
-async def register(url: str, name: str, suffix: str) -> str:
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {ADMIN_KEY}"}) as admin:
-        response = await admin.post(
-            "/api/sources", json={"name": name, "kind": "generic", "suffix": suffix, "order_type": "B2C"}
-        )
-        response.raise_for_status()
-        key: str = response.json()["api_key"]
-        return key
+def percentiles(samples: Sequence[float]) -> tuple[float, float]:
+    """p50 and p99 of the samples."""
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+async def wait_for(probe: Callable[[], T | None], *, timeout: float = 120.0, what: str = "benchmark condition") -> T:
+    """Poll `probe` every millisecond until it returns neither None nor False; what it returned."""
+    deadline = time.monotonic() + timeout
+    while (value := probe()) is None or value is False:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} not reached")
+        await asyncio.sleep(0.001)
+    return value

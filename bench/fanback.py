@@ -12,77 +12,35 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import sys
 import time
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._harness import ADMIN_KEY, Postgres, Router
+from bench._harness import Postgres, callback_run, percentiles, wait_for
 from bench._loadgen import post_all
 from router.testing import order_json
-from simulators.callback import CallbackReceiver
-from simulators.ongoing_wms import OngoingWmsSimulator
-
-SECRET = "bench-hook-secret"
-
-
-async def wait_for(predicate, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("benchmark condition not reached")
-        await asyncio.sleep(0.001)
 
 
 async def run_path(pg: Postgres, *, webhooks: bool, orders: int, samples: int, poll_seconds: float) -> dict[str, float]:
-    dsn = await pg.new_database()
-    with (
-        OngoingWmsSimulator(username="u", password="p", goods_owner_code="GO") as sim,
-        CallbackReceiver({"se": "cb"}) as receiver,
-    ):
-        sim.add_article("A-1", stock=10_000_000)
-        env = {
-            "ROUTER_WMS_URL": sim.url,
-            "ROUTER_WMS_USERNAME": "u",
-            "ROUTER_WMS_PASSWORD": "p",
-            "ROUTER_WMS_GOODS_OWNER": "GO",
-            "ROUTER_WMS_WEBHOOK_SECRET": SECRET,
-            "ROUTER_FANBACK_POLL_SECONDS": str(30.0 if webhooks else poll_seconds),
-            "ROUTER_FANBACK_OVERLAP_SECONDS": "5",
-            "ROUTER_OUTBOX_SWEEP_SECONDS": "1",
-        }
-        router = Router(dsn, wms=env)
-        await router.ready()
-        if webhooks:
-            sim.webhooks.configure(f"{router.url}/hooks/wms", headers={"X-Webhook-Secret": SECRET})
-        async with httpx.AsyncClient(base_url=router.url, headers={"Authorization": f"Bearer {ADMIN_KEY}"}) as admin:
-            response = await admin.post(
-                "/api/sources",
-                json={
-                    "name": "se",
-                    "kind": "generic",
-                    "suffix": "SE",
-                    "order_type": "B2C",
-                    "settings": {"callback_url": receiver.url_for("se")},
-                    "credentials": {"callback_secret": "cb"},
-                },
-            )
-            key = response.json()["api_key"]
+    env = {
+        "ROUTER_FANBACK_POLL_SECONDS": str(30.0 if webhooks else poll_seconds),
+        "ROUTER_FANBACK_OVERLAP_SECONDS": "5",
+        "ROUTER_OUTBOX_SWEEP_SECONDS": "1",
+    }
+    async with callback_run(pg, stock=10_000_000, env=env, webhooks=webhooks) as run:
+        sim, receiver = run.sim, run.receiver
         total = orders + samples
-        await post_all(
-            [router.url], "/api/sources/se/orders", key, [order_json(str(n)) for n in range(total)], connections=8
-        )
-        await wait_for(lambda: len(sim.orders()) == total)
+        payloads: list[object] = [order_json(str(n)) for n in range(total)]
+        await post_all([run.router.url], "/api/sources/se/orders", run.key, payloads, connections=8)
+        await wait_for(lambda: len(sim.orders()) == total, what="every order in the WMS")
 
         started = time.monotonic()
         for n in range(orders):
             sim.pick(f"{n}-SE")
             sim.ship(f"{n}-SE", way_bill=f"WB{n}")
-        await wait_for(lambda: len(receiver.deliveries("se", "shipped")) >= orders)
+        await wait_for(lambda: len(receiver.deliveries("se", "shipped")) >= orders, what="every order shipped")
         rate = orders / (time.monotonic() - started)
 
         latencies = []
@@ -91,22 +49,14 @@ async def run_path(pg: Postgres, *, webhooks: bool, orders: int, samples: int, p
             changed = time.monotonic()
             sim.ship(f"{n}-SE", way_bill=f"WB{n}")
             number = f"{n}-SE"
-            await wait_for(
-                lambda number=number: any(
-                    d.body.get("wms_order_number") == number for d in receiver.deliveries("se", "shipped")
-                )
-            )
-            arrived = next(
-                d.received_at for d in receiver.deliveries("se", "shipped") if d.body.get("wms_order_number") == number
-            )
-            latencies.append(arrived - changed)
-        router.stop()
-    latencies.sort()
-    return {
-        "events_per_s": rate,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-    }
+
+            def arrived(number: str = number) -> float | None:
+                shipped = receiver.deliveries("se", "shipped")
+                return next((d.received_at for d in shipped if d.body.get("wms_order_number") == number), None)
+
+            latencies.append(await wait_for(arrived, what=f"{number} shipped") - changed)
+    p50, p99 = percentiles(latencies)
+    return {"events_per_s": rate, "p50_ms": p50 * 1000, "p99_ms": p99 * 1000}
 
 
 async def main() -> None:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._harness import Postgres, Router, register
+from bench._cluster import register
+from bench._harness import Postgres, Router, bench_wms, bench_wms_env
 from bench._loadgen import post_all
 from router.testing import order_json
-from simulators.ongoing_wms import OngoingWmsSimulator
 
 ARTICLES = 200
 """Distinct articles in the order stream."""
@@ -56,16 +56,11 @@ def pgbench(pg: Postgres, dsn: str, *, clients: int, seconds: int) -> float:
 async def lane(pg: Postgres, *, orders: int, latency: float) -> float:
     """Orders/s through the WMS lane against the simulator with `latency` added to every call."""
     dsn = await pg.new_database()
-    with OngoingWmsSimulator(username="u", password="p", goods_owner_code="GO") as sim:
+    with bench_wms() as sim:
         for n in range(ARTICLES):  # every article the order stream uses, so the WMS takes each order
             sim.add_article(f"ART-{n}", stock=1_000_000)
         sim.faults.latency = latency
-        wms = {
-            "ROUTER_WMS_URL": sim.url,
-            "ROUTER_WMS_USERNAME": "u",
-            "ROUTER_WMS_PASSWORD": "p",
-            "ROUTER_WMS_GOODS_OWNER": "GO",
-        }
+        wms = bench_wms_env(sim)
         router = Router(dsn, wms=wms, workers=False)  # intake only: the lane starts after the burst
         await router.ready()
         key = await register(router.url, "se", "SE")

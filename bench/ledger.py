@@ -14,20 +14,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import sys
 import time
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._harness import ADMIN_KEY, Postgres, Router, register
+from bench._cluster import register
+from bench._harness import Postgres, Router, callback_run, percentiles, wait_for
 from bench._loadgen import post_all
 from router.testing import order_json
-from simulators.callback import CallbackReceiver
-from simulators.ongoing_wms import OngoingWmsSimulator
 
 
 async def reservations(pg: Postgres, *, orders: int, articles: int) -> float:
@@ -49,62 +45,30 @@ async def reservations(pg: Postgres, *, orders: int, articles: int) -> float:
 
 async def stock_latency(pg: Postgres, *, samples: int, delta_seconds: float, webhook: bool = False) -> list[float]:
     """Stock change -> callback latencies; with `webhook`, Ongoing's stock webhook triggers the read instead."""
-    dsn = await pg.new_database()
-    with (
-        OngoingWmsSimulator(username="u", password="p", goods_owner_code="GO") as sim,
-        CallbackReceiver({"se": "cb"}) as receiver,
-    ):
-        sim.add_article("A-1", stock=100)
-        env = {
-            "ROUTER_WMS_URL": sim.url,
-            "ROUTER_WMS_USERNAME": "u",
-            "ROUTER_WMS_PASSWORD": "p",
-            "ROUTER_WMS_GOODS_OWNER": "GO",
-            "ROUTER_LEDGER_DELTA_SYNC_SECONDS": str(3600 if webhook else delta_seconds),
-            "ROUTER_LEDGER_DELTA_OVERLAP_SECONDS": "5",
-            "ROUTER_FANBACK_POLL_SECONDS": "60",
-            "ROUTER_WMS_WEBHOOK_SECRET": "hook",
-        }
-        router = Router(dsn, wms=env)
-        await router.ready()
-        if webhook:
-            sim.webhooks.configure(f"{router.url}/hooks/wms", headers={"X-Webhook-Secret": "hook"}, orders=False)
-        async with httpx.AsyncClient(base_url=router.url, headers={"Authorization": f"Bearer {ADMIN_KEY}"}) as admin:
-            await admin.post(
-                "/api/sources",
-                json={
-                    "name": "se",
-                    "kind": "generic",
-                    "suffix": "SE",
-                    "order_type": "B2C",
-                    "settings": {"callback_url": receiver.url_for("se")},
-                    "credentials": {"callback_secret": "cb"},
-                },
-            )
+    env = {
+        "ROUTER_LEDGER_DELTA_SYNC_SECONDS": str(3600 if webhook else delta_seconds),
+        "ROUTER_LEDGER_DELTA_OVERLAP_SECONDS": "5",
+        "ROUTER_FANBACK_POLL_SECONDS": "60",
+    }
+    async with callback_run(pg, stock=100, env=env, webhooks=webhook, order_webhooks=False) as run:
 
         def told(value: int) -> float | None:
-            for d in receiver.deliveries("se", "stock"):
+            for d in run.receiver.deliveries("se", "stock"):
                 for target in d.body.get("targets", []):
                     if target.get("article_number") == "A-1" and int(float(target.get("available"))) == value:
                         return d.received_at
             return None
 
         async def wait_told(value: int) -> float:
-            deadline = time.monotonic() + 60
-            while (at := told(value)) is None:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"source never told {value}")
-                await asyncio.sleep(0.001)
-            return at
+            return await wait_for(lambda: told(value), timeout=60, what=f"the source told {value}")
 
         await wait_told(100)  # the first full read has reached the source
         latencies = []
         for n in range(1, samples + 1):
             changed = time.monotonic()
-            sim.adjust_stock("A-1", 1, cause="received")
+            run.sim.adjust_stock("A-1", 1, cause="received")
             latencies.append(await wait_told(100 + n) - changed)
-        router.stop()
-    return sorted(latencies)
+    return latencies
 
 
 async def main() -> None:
@@ -133,11 +97,6 @@ async def main() -> None:
         f"stock webhook -> read -> source callback ({len(hooked)} samples): p50 {h50 * 1000:.0f} ms, "
         f"p99 {h99 * 1000:.0f} ms  (ratio to the delta read's p50 {h50 / p50:.2f})"
     )
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    """p50 and p99 of sorted samples."""
-    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
 
 
 if __name__ == "__main__":

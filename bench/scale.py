@@ -25,43 +25,32 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import itertools
 
-import httpx
-
-from bench._cluster import ADMIN, Cluster, router_env
-from bench._harness import Postgres
+from bench._cluster import Cluster, register, router_env
+from bench._harness import Postgres, bench_wms, bench_wms_env
 from bench._loadgen import post_all
 from router.testing import order_json
-from simulators.ongoing_wms import OngoingWmsSimulator
 from simulators.testing import eventually
 
 
 async def run(pg: Postgres, *, processes: int, orders: int, clients: int, latency: float) -> dict[str, float]:
     dsn = await pg.new_database()
-    with OngoingWmsSimulator(username="u", password="p", goods_owner_code="GO") as sim:
+    with bench_wms() as sim:
         for n in range(50):
             sim.add_article(f"ART-{n}", stock=10_000_000)
         sim.faults.latency = latency
-        wms = {
-            "ROUTER_WMS_URL": sim.url,
-            "ROUTER_WMS_USERNAME": "u",
-            "ROUTER_WMS_PASSWORD": "p",
-            "ROUTER_WMS_GOODS_OWNER": "GO",
+        wms = bench_wms_env(
+            sim,
             # Reads in the lane as a production router would do them (rarely), so the lane sends orders.
-            "ROUTER_FANBACK_POLL_SECONDS": "10",
-            "ROUTER_LEDGER_FULL_SYNC_SECONDS": "60",
-            "ROUTER_LEDGER_DELTA_SYNC_SECONDS": "10",
-            "ROUTER_OUTBOX_SWEEP_SECONDS": "1",
-            "ROUTER_DB_POOL_MAX": "10",
-        }
+            ROUTER_FANBACK_POLL_SECONDS="10",
+            ROUTER_LEDGER_FULL_SYNC_SECONDS="60",
+            ROUTER_LEDGER_DELTA_SYNC_SECONDS="10",
+            ROUTER_OUTBOX_SWEEP_SECONDS="1",
+            ROUTER_DB_POOL_MAX="10",
+        )
         cluster = Cluster(router_env(dsn, wms, wms_timeout=30), processes, Path(tempfile.mkdtemp(prefix="scale-")))
         try:
             await cluster.start()
-            async with httpx.AsyncClient(base_url=cluster.procs[0].url, headers=ADMIN) as admin:
-                response = await admin.post(
-                    "/api/sources", json={"name": "se", "kind": "generic", "suffix": "SE", "order_type": "B2C"}
-                )
-                response.raise_for_status()
-                key = response.json()["api_key"]
+            key = await register(cluster.procs[0].url, "se", "SE")
             payloads: list[object] = [order_json(str(n), article=f"ART-{n % 50}") for n in range(orders)]
             started = time.monotonic()
             elapsed, statuses = await post_all(

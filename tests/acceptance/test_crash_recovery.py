@@ -4,21 +4,10 @@ from typing import Any
 
 import httpx
 
+from bench._cluster import register
 from router.testing import order_json
 from simulators.ongoing_wms import OngoingWmsSimulator
 from simulators.testing import eventually
-
-ADMIN = {"Authorization": "Bearer adm_acceptance-key"}
-
-
-async def register(url: str, name: str, suffix: str) -> str:
-    async with httpx.AsyncClient(base_url=url, headers=ADMIN) as admin:
-        response = await admin.post(
-            "/api/sources", json={"name": name, "kind": "generic", "suffix": suffix, "order_type": "B2C"}
-        )
-    assert response.status_code == 201, response.text
-    key: str = response.json()["api_key"]
-    return key
 
 
 async def push(url: str, key: str, number: str) -> None:

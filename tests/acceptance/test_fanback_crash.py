@@ -5,12 +5,11 @@ from typing import Any
 import anyio
 import httpx
 
+from bench._cluster import register
 from router.testing import order_json
 from simulators.callback import CallbackReceiver
 from simulators.ongoing_wms import OngoingWmsSimulator
 from simulators.testing import eventually
-
-ADMIN = {"Authorization": "Bearer adm_acceptance-key"}
 
 
 async def test_sigkill_while_the_source_accepts_an_event_redelivers_it_once_with_the_same_id(
@@ -19,19 +18,7 @@ async def test_sigkill_while_the_source_accepts_an_event_redelivers_it_once_with
     with CallbackReceiver({"se": "cb-secret"}) as receiver:
         first = spawn()
         await healthy(first)
-        async with httpx.AsyncClient(base_url=first.url, headers=ADMIN) as admin:
-            created = await admin.post(
-                "/api/sources",
-                json={
-                    "name": "se",
-                    "kind": "generic",
-                    "suffix": "SE",
-                    "order_type": "B2C",
-                    "settings": {"callback_url": receiver.url_for("se")},
-                    "credentials": {"callback_secret": "cb-secret"},
-                },
-            )
-        key = created.json()["api_key"]
+        key = await register(first.url, "se", "SE", callback_url=receiver.url_for("se"), callback_secret="cb-secret")
         async with httpx.AsyncClient(base_url=first.url, headers={"Authorization": f"Bearer {key}"}) as client:
             assert (await client.post("/api/sources/se/orders", json=order_json("42"))).status_code == 202
         await eventually(lambda: wms.order("42-SE") is not None, what="order in the WMS")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import queue
 import re
 import signal
@@ -17,6 +16,7 @@ from typing import IO, Any
 import httpx
 import pytest
 
+from bench._cluster import inherited_env
 from simulators.testing import eventually
 
 SUFFIXES = {"se": "SE", "eu": "EU", "erp": "ERP", "om": "OM"}
@@ -26,7 +26,7 @@ class Sandbox:
     """The subprocess and its stdout, read line by line on a thread (a line is awaited, never slept for)."""
 
     def __init__(self, data_dir: Path, log: Path) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ROUTER_")}
+        env = inherited_env()
         self.log = log
         with log.open("wb") as err:
             self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
