@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import asyncpg
@@ -13,17 +14,16 @@ from router.settings import FanbackSettings, LedgerSettings, Settings, WmsSettin
 from router.testing import RouterUnderTest, make_settings, running_router
 from simulators.ongoing_wms import OngoingWmsSimulator
 from simulators.testing import eventually
+from tests.support.wms import stocked_wms
 
 USER, PASSWORD, GOODS_OWNER = "WSI-e2e", "wms-password", "GO1"
 HOOK_SECRET = "wms-hook-secret"
-ARTICLES = ("SKU-1", "SKU-2", "SKU-3")
+STOCK = dict.fromkeys(("SKU-1", "SKU-2", "SKU-3"), 50)
 
 
 @pytest.fixture
 def wms() -> Iterator[OngoingWmsSimulator]:
-    with OngoingWmsSimulator(username=USER, password=PASSWORD, goods_owner_code=GOODS_OWNER) as sim:
-        for article in ARTICLES:
-            sim.add_article(article, stock=50)
+    with stocked_wms(STOCK, username=USER, password=PASSWORD, goods_owner_code=GOODS_OWNER) as sim:
         yield sim
 
 
@@ -77,16 +77,9 @@ async def delivered(db: asyncpg.Pool, wms_number: str, kind: str) -> bool:
     return (await event_states(db, wms_number)).get(kind) == "delivered"
 
 
-class Kit:
-    """Helpers handed to the test modules as a fixture (with importlib test modules cannot import each other)."""
-
-    register = staticmethod(register)
-    wms_status = staticmethod(wms_status)
-    event_states = staticmethod(event_states)
-    delivered = staticmethod(delivered)
-    eventually = staticmethod(eventually)
-
-
 @pytest.fixture
-def kit() -> type[Kit]:
-    return Kit
+def kit() -> SimpleNamespace:
+    """Helpers handed to the test modules as one object."""
+    return SimpleNamespace(
+        register=register, wms_status=wms_status, event_states=event_states, delivered=delivered, eventually=eventually
+    )

@@ -12,8 +12,10 @@ from router.testing import RouterUnderTest
 from simulators.omnium import OmniumSimulator
 from simulators.omnium.wire import Shipment
 from simulators.ongoing_wms import OngoingWmsSimulator
+from tests.support.omnium import order_doc
 
 CLIENT_ID, SECRET, EVENT_KEY = "cid-e2e", "cs-e2e-secret", "ek-e2e-hook"
+pytestmark = pytest.mark.usefixtures("subscribed")
 
 
 @pytest.fixture
@@ -22,31 +24,8 @@ def oms() -> Iterator[OmniumSimulator]:
         yield sim
 
 
-def order_doc(order_id: str, *, shipments: int = 2) -> dict[str, Any]:
-    """An order with `shipments` shipments; shipment n carries SKU-n, quantity n + 1."""
-    lines = [
-        {"lineItemId": str(n), "code": f"SKU-{n}", "quantity": n + 1, "placedPrice": 100, "taxRate": 25}
-        for n in range(1, shipments + 1)
-    ]
-    address = {"name": "Ola Nordmann", "line1": "Storgata 1", "postalCode": "0155", "city": "Oslo", "countryCode": "NO"}
-    return {
-        "id": order_id,
-        "orderNumber": order_id,
-        "status": "New",
-        "customerEmail": "ola@example.com",
-        "billingCurrency": "NOK",
-        "orderForm": {
-            "lineItems": lines,
-            "shipments": [
-                {"shipmentId": str(n), "address": address, "lineItems": [lines[n - 1]], "shippingMethodName": "Bring"}
-                for n in range(1, shipments + 1)
-            ],
-            "shippingTotal": 79,
-        },
-    }
-
-
-async def add_omnium(router: RouterUnderTest, kit: Any, oms: OmniumSimulator, db: asyncpg.Pool) -> None:
+@pytest.fixture
+async def subscribed(router: RouterUnderTest, kit: Any, oms: OmniumSimulator, db: asyncpg.Pool) -> None:
     """Register the source, subscribe the router to events, and wait out the first (empty) safety-net poll."""
     await kit.register(
         router,
@@ -80,9 +59,8 @@ def in_warehouse(oms: OmniumSimulator, order_id: str, shipment_id: str, wms: Ong
 
 
 async def test_an_event_fetches_the_order_each_shipment_becomes_a_wms_order_marked_in_the_warehouse(
-    router: RouterUnderTest, kit: Any, wms: OngoingWmsSimulator, oms: OmniumSimulator, db: asyncpg.Pool
+    kit: Any, wms: OngoingWmsSimulator, oms: OmniumSimulator, db: asyncpg.Pool
 ) -> None:
-    await add_omnium(router, kit, oms, db)
     oms.add_order(order_doc("1001"))
     await kit.eventually(lambda: wms.order("1001-1-OM") and wms.order("1001-2-OM"), what="both shipments in the WMS")
     first, second = wms.order("1001-1-OM"), wms.order("1001-2-OM")
@@ -106,9 +84,8 @@ async def test_an_event_fetches_the_order_each_shipment_becomes_a_wms_order_mark
 
 
 async def test_duplicated_and_reordered_events_make_each_shipment_once(
-    router: RouterUnderTest, kit: Any, wms: OngoingWmsSimulator, oms: OmniumSimulator, db: asyncpg.Pool
+    kit: Any, wms: OngoingWmsSimulator, oms: OmniumSimulator, db: asyncpg.Pool
 ) -> None:
-    await add_omnium(router, kit, oms, db)
     oms.events.duplicate_next(3)
     oms.events.reorder_next(1)
     oms.add_order(order_doc("2001"))
@@ -129,9 +106,8 @@ async def test_duplicated_and_reordered_events_make_each_shipment_once(
 
 
 async def test_a_cancellation_in_omnium_cancels_each_shipment_in_the_wms_or_is_rejected_after_picking(
-    router: RouterUnderTest, kit: Any, wms: OngoingWmsSimulator, oms: OmniumSimulator, db: asyncpg.Pool
+    kit: Any, wms: OngoingWmsSimulator, oms: OmniumSimulator, db: asyncpg.Pool
 ) -> None:
-    await add_omnium(router, kit, oms, db)
     oms.add_order(order_doc("3001"))
     await kit.eventually(lambda: wms.order("3001-1-OM") and wms.order("3001-2-OM"), what="both shipments in the WMS")
     wms.pick("3001-2-OM")

@@ -39,12 +39,13 @@ def site() -> Iterator[WooCommerceSimulator]:
         yield sim
 
 
-async def add_shopify(router: RouterUnderTest, kit: Any, shop: ShopifySimulator, name: str = "se") -> None:
+async def add_shops(router: RouterUnderTest, kit: Any, shop: ShopifySimulator, site: WooCommerceSimulator) -> None:
+    """Register the Shopify shop as `se` and the WooCommerce site as `eu`, each with its order webhooks."""
     await kit.register(
         router,
-        name=name,
+        name="se",
         kind="shopify",
-        suffix=name.upper(),
+        suffix="SE",
         order_type="B2C",
         settings={
             "shop_url": shop.url,
@@ -55,23 +56,26 @@ async def add_shopify(router: RouterUnderTest, kit: Any, shop: ShopifySimulator,
         credentials={"access_token": SHOP_TOKEN, "webhook_secret": SHOP_SECRET},
     )
     for topic in ("orders/create", "orders/updated", "orders/cancelled"):
-        shop.subscribe(topic, f"{router.url}/hooks/{name}")
-
-
-async def add_woo(router: RouterUnderTest, kit: Any, site: WooCommerceSimulator, name: str = "eu") -> None:
+        shop.subscribe(topic, f"{router.url}/hooks/se")
     await kit.register(
         router,
-        name=name,
+        name="eu",
         kind="woocommerce",
-        suffix=name.upper(),
+        suffix="EU",
         order_type="B2C",
         settings={"base_url": site.url, "poll_interval_seconds": 3600},
         credentials={"consumer_key": WOO_KEY, "consumer_secret": WOO_SECRET, "webhook_secret": WOO_HOOK},
     )
     for topic in ("order.created", "order.updated", "order.deleted"):
         # Creating a webhook pings it synchronously, and the router answers on this test's event loop.
-        add = functools.partial(site.add_webhook, topic, f"{router.url}/hooks/{name}", secret=WOO_HOOK)
+        add = functools.partial(site.add_webhook, topic, f"{router.url}/hooks/eu", secret=WOO_HOOK)
         await anyio.to_thread.run_sync(add)
+
+
+@pytest.fixture
+async def registered(router: RouterUnderTest, kit: Any, shop: ShopifySimulator, site: WooCommerceSimulator) -> None:
+    """Both shops registered with the router."""
+    await add_shops(router, kit, shop, site)
 
 
 async def settle(shop: ShopifySimulator, site: WooCommerceSimulator) -> None:
@@ -80,16 +84,10 @@ async def settle(shop: ShopifySimulator, site: WooCommerceSimulator) -> None:
     await anyio.to_thread.run_sync(site.webhooks.wait_idle)
 
 
-async def test_two_shops_sell_5178_and_each_shipment_goes_back_only_to_its_own_shop(  # noqa: PLR0917 - pytest fixtures
-    router: RouterUnderTest,
-    kit: Any,
-    wms: OngoingWmsSimulator,
-    shop: ShopifySimulator,
-    site: WooCommerceSimulator,
-    db: asyncpg.Pool,
+@pytest.mark.usefixtures("registered")
+async def test_two_shops_sell_5178_and_each_shipment_goes_back_only_to_its_own_shop(
+    kit: Any, wms: OngoingWmsSimulator, shop: ShopifySimulator, site: WooCommerceSimulator, db: asyncpg.Pool
 ) -> None:
-    await add_shopify(router, kit, shop)
-    await add_woo(router, kit, site)
     se = shop.create_order([ShopLine(sku="SKU-1", quantity=2), ShopLine(sku="SKU-2", quantity=1)], order_number=5178)
     eu = site.create_order([WooLine(sku="SKU-1", quantity=1)], number="5178")
     await kit.eventually(lambda: wms.order("5178-SE") and wms.order("5178-EU"), what="both orders in the WMS")
@@ -113,16 +111,10 @@ async def test_two_shops_sell_5178_and_each_shipment_goes_back_only_to_its_own_s
     await settle(shop, site)
 
 
-async def test_the_same_webhook_delivered_three_times_makes_one_order(  # noqa: PLR0917 - pytest fixtures
-    router: RouterUnderTest,
-    kit: Any,
-    wms: OngoingWmsSimulator,
-    shop: ShopifySimulator,
-    site: WooCommerceSimulator,
-    db: asyncpg.Pool,
+@pytest.mark.usefixtures("registered")
+async def test_the_same_webhook_delivered_three_times_makes_one_order(
+    kit: Any, wms: OngoingWmsSimulator, shop: ShopifySimulator, site: WooCommerceSimulator, db: asyncpg.Pool
 ) -> None:
-    await add_shopify(router, kit, shop)
-    await add_woo(router, kit, site)
     shop.webhooks.arm("duplicate", 1)
     site.webhooks.arm("duplicate", 1)
     shop.create_order([ShopLine(sku="SKU-1", quantity=1)], order_number=6001, topics=("orders/create",))
@@ -147,16 +139,10 @@ async def test_the_same_webhook_delivered_three_times_makes_one_order(  # noqa: 
     assert sorted(r.fields.get("number") for r in sends) == ["6001-EU", "6001-SE"]
 
 
-async def test_a_shop_cancellation_cancels_in_the_wms_until_picking_started(  # noqa: PLR0917 - pytest fixtures
-    router: RouterUnderTest,
-    kit: Any,
-    wms: OngoingWmsSimulator,
-    shop: ShopifySimulator,
-    site: WooCommerceSimulator,
-    db: asyncpg.Pool,
+@pytest.mark.usefixtures("registered")
+async def test_a_shop_cancellation_cancels_in_the_wms_until_picking_started(
+    kit: Any, wms: OngoingWmsSimulator, shop: ShopifySimulator, site: WooCommerceSimulator, db: asyncpg.Pool
 ) -> None:
-    await add_shopify(router, kit, shop)
-    await add_woo(router, kit, site)
     early = shop.create_order([ShopLine(sku="SKU-1", quantity=1)], order_number=7001)
     late = site.create_order([WooLine(sku="SKU-2", quantity=1)], number="7002")
     await kit.eventually(lambda: wms.order("7001-SE") and wms.order("7002-EU"), what="both orders in the WMS")
@@ -182,8 +168,7 @@ async def test_stock_changes_in_the_wms_reach_both_shops(
     shop: ShopifySimulator,
     site: WooCommerceSimulator,
 ) -> None:
-    await add_shopify(stock_router, kit, shop)
-    await add_woo(stock_router, kit, site)
+    await add_shops(stock_router, kit, shop, site)
     await kit.eventually(lambda: shop.available("SKU-1") == 50, what="the first figure in Shopify")
     await kit.eventually(
         lambda: (site.product("SKU-1") or {}).get("stock_quantity") == 50,

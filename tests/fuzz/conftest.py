@@ -3,39 +3,25 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import msgspec
 import pytest
-from lxml import etree
 
 from connectors.base import Connector, ConnectorContext
 from connectors.generic import GenericConnector
 from connectors.omnium import OmniumConnector
 from connectors.shopify import ShopifyConnector
 from connectors.tfso import TfsoConnector
-from connectors.tfso.document import build_document
 from connectors.woocommerce import WooCommerceConnector
 from router.domain import Source
-
-TFSO_NS = "http://24sevenOffice.com/webservices"
+from tests.support import tfso
+from tests.support.connectors import make_source
 
 
 def source(kind: str, **settings: Any) -> Source:
-    return Source(
-        id=1,
-        name=f"{kind}-fuzz",
-        kind=kind,
-        suffix="FZ",
-        order_type="B2C",
-        is_article_master=False,
-        enabled=True,
-        settings=settings,
-        has_credentials=True,
-        created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-    )
+    return make_source(kind, settings, name=f"{kind}-fuzz", suffix="FZ")
 
 
 GENERIC_ORDER: dict[str, Any] = {
@@ -153,41 +139,9 @@ TFSO_ORDER: dict[str, Any] = {
 }
 
 
-def tfso_element(name: str, value: Any) -> etree._Element:
-    """`{TNS}name` from JSON-like data: dicts are children, lists repeat `item`/`InvoiceRow`, None is nil."""
-    element = etree.Element(f"{{{TFSO_NS}}}{name}", nsmap={None: TFSO_NS})
-    _fill(element, value)
-    return element
-
-
-def _fill(element: etree._Element, value: Any) -> None:
-    if value is None:
-        element.set("{http://www.w3.org/2001/XMLSchema-instance}nil", "true")
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            _fill(etree.SubElement(element, f"{{{TFSO_NS}}}{_xml_name(key)}"), child)
-    elif isinstance(value, list):
-        item = "InvoiceRow" if etree.QName(element).localname == "InvoiceRows" else "item"
-        for child in value:
-            _fill(etree.SubElement(element, f"{{{TFSO_NS}}}{item}"), child)
-    else:
-        element.text = _xml_text(str(value))
-
-
-def _xml_name(key: str) -> str:
-    """Any generated key as a legal XML element name (the fuzzing is of values and shapes, not of lxml)."""
-    cleaned = "".join(c for c in key if c.isascii() and (c.isalnum() or c in "_-."))
-    return cleaned if cleaned[:1].isalpha() else f"X{cleaned}"
-
-
-def _xml_text(text: str) -> str:
-    """Drop the characters XML 1.0 cannot carry at all (lxml refuses to build them)."""
-    return "".join(c for c in text if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd"))
-
-
 def tfso_document(order: Any) -> bytes:
-    """The stored `PulledOrder` document the tfso connector normalizes."""
-    return build_document(tfso_element("InvoiceOrder", order))
+    """The stored `PulledOrder` document the tfso connector normalizes (any generated data made XML-legal)."""
+    return tfso.document(order, lenient=True)
 
 
 def json_bytes(value: Any) -> bytes:
@@ -230,32 +184,27 @@ def make_kinds() -> dict[str, Kind]:
             ConnectorContext(source=source("tfso", order_types={"3": "B2C"}, delivery_methods={"4": "BRING"}))
         ),
     }
+    samples = {
+        "generic": GENERIC_ORDER,
+        "shopify": SHOPIFY_ORDER,
+        "woocommerce": WOO_ORDER,
+        "omnium": OMNIUM_ORDER,
+        "tfso": TFSO_ORDER,
+    }
+    headers: dict[str, tuple[dict[str, str], ...]] = {
+        "shopify": ({"X-Shopify-Topic": "orders/create"}, {"X-Shopify-Topic": "orders/cancelled"}, {}),
+        "woocommerce": ({"X-WC-Webhook-Topic": "order.created"}, {"X-WC-Webhook-Topic": "order.deleted"}, {}),
+        "omnium": ({"x-omnium-shipment-id": "1"}, {"x-omnium-shipment-id": ""}, {}),
+    }
     return {
-        "generic": Kind(
-            name="generic", connector=connectors["generic"], sample=GENERIC_ORDER, encode=json_bytes, headers=({},)
-        ),
-        "shopify": Kind(
-            name="shopify",
-            connector=connectors["shopify"],
-            sample=SHOPIFY_ORDER,
-            encode=json_bytes,
-            headers=({"X-Shopify-Topic": "orders/create"}, {"X-Shopify-Topic": "orders/cancelled"}, {}),
-        ),
-        "woocommerce": Kind(
-            name="woocommerce",
-            connector=connectors["woocommerce"],
-            sample=WOO_ORDER,
-            encode=json_bytes,
-            headers=({"X-WC-Webhook-Topic": "order.created"}, {"X-WC-Webhook-Topic": "order.deleted"}, {}),
-        ),
-        "omnium": Kind(
-            name="omnium",
-            connector=connectors["omnium"],
-            sample=OMNIUM_ORDER,
-            encode=json_bytes,
-            headers=({"x-omnium-shipment-id": "1"}, {"x-omnium-shipment-id": ""}, {}),
-        ),
-        "tfso": Kind(name="tfso", connector=connectors["tfso"], sample=TFSO_ORDER, encode=tfso_document, headers=({},)),
+        name: Kind(
+            name=name,
+            connector=connector,
+            sample=samples[name],
+            encode=tfso_document if name == "tfso" else json_bytes,
+            headers=headers.get(name, ({},)),
+        )
+        for name, connector in connectors.items()
     }
 
 

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-import logging
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -14,7 +13,6 @@ import anyio
 import asyncpg
 import httpx
 import pytest
-import structlog
 
 from router.cli import main
 from router.crypto import CredentialBox
@@ -24,6 +22,8 @@ from router.testing import SECRET_KEY, admin_sign_in, make_settings, running_rou
 from simulators.ongoing_wms import OngoingWmsSimulator
 from simulators.testing import eventually
 from simulators.tfso import Company, PostalAddress, TfsoSimulator
+from tests.support.logs import logging_restored
+from tests.support.wms import stocked_wms
 
 USER, PASSWORD, GOODS_OWNER = "WSI-cli", "wms-password", "GO1"
 STOCK = {"A-1": 10, "B-2": 4, "C-3": 0}
@@ -32,24 +32,13 @@ STOCK = {"A-1": 10, "B-2": 4, "C-3": 0}
 @pytest.fixture(autouse=True)
 def _restore_logging() -> Iterator[None]:
     """`main()` points logging at the (captured) stderr of its test: put back what was there before."""
-    saved = structlog.get_config()
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    levels = {n: lg.level for n, lg in logging.root.manager.loggerDict.items() if isinstance(lg, logging.Logger)}
-    yield
-    structlog.configure(**saved)
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    for name, logger in logging.root.manager.loggerDict.items():  # e.g. httpx, quietened by configure_logging
-        if isinstance(logger, logging.Logger):
-            logger.setLevel(levels.get(name, logging.NOTSET))
+    with logging_restored():
+        yield
 
 
 @pytest.fixture
 def wms() -> Iterator[OngoingWmsSimulator]:
-    with OngoingWmsSimulator(username=USER, password=PASSWORD, goods_owner_code=GOODS_OWNER) as sim:
-        for article, quantity in STOCK.items():
-            sim.add_article(article, stock=quantity)
+    with stocked_wms(STOCK, username=USER, password=PASSWORD, goods_owner_code=GOODS_OWNER) as sim:
         yield sim
 
 

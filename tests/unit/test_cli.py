@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterator
 
 import asyncpg
 import pytest
-import structlog
 
 from connectors.omnium.pulling import decode_cursor as omnium_cursor
 from connectors.omnium.settings import parse_settings
@@ -18,6 +16,7 @@ from connectors.tfso.cursor import Phase
 from connectors.woocommerce.connector import _decode_cursor as woo_cursor
 from router.cli import _parser, backfill_cursor, main, one_line
 from router.errors import DatabaseError, NotFound, RouterError
+from tests.support.logs import logging_restored
 
 SINCE = dt.datetime(2026, 2, 17, 8, 30, tzinfo=dt.UTC)
 
@@ -25,17 +24,8 @@ SINCE = dt.datetime(2026, 2, 17, 8, 30, tzinfo=dt.UTC)
 @pytest.fixture(autouse=True)
 def _restore_logging() -> Iterator[None]:
     """`main()` points logging at the (captured) stderr of its test: put back what was there before."""
-    saved = structlog.get_config()
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    levels = {n: lg.level for n, lg in logging.root.manager.loggerDict.items() if isinstance(lg, logging.Logger)}
-    yield
-    structlog.configure(**saved)
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    for name, logger in logging.root.manager.loggerDict.items():  # e.g. httpx, quietened by configure_logging
-        if isinstance(logger, logging.Logger):
-            logger.setLevel(levels.get(name, logging.NOTSET))
+    with logging_restored():
+        yield
 
 
 def test_backfill_cursors_are_read_by_each_connector_as_starting_at_the_date() -> None:

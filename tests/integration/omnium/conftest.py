@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import AsyncIterator, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -13,127 +13,64 @@ import pytest
 
 from connectors.base import ConnectorContext
 from connectors.omnium import OmniumConnector
-from router.domain import EventKind, PulledPayload, Source, WarehouseEvent
-from simulators import ServerThread
+from router.domain import EventKind, PulledPayload, WarehouseEvent
 from simulators.omnium import ManualClock, OmniumSimulator
+from tests.support import omnium
+from tests.support.connectors import make_source, warehouse_event
+from tests.support.connectors import pull_all as pull_pages
+from tests.support.omnium import EVENT_KEY, SECRET
+from tests.support.webhooks import Received, WebhookReceiver
 
 CLIENT_ID = "cid-router-test"
-SECRET = "cs-Omn1um-never-in-logs"
-EVENT_KEY = "ek-hook-Zz9"
 T0 = dt.datetime(2026, 2, 17, 8, 0, tzinfo=dt.UTC)
 
 
-class Receiver:
-    """A webhook endpoint on loopback: records each POST, answers from a script of statuses (then 200)."""
+class Receiver(WebhookReceiver):
+    """A webhook endpoint on loopback: records each POST in `calls`, answers from a script of statuses (then 200)."""
+
+    path = "/hooks/omnium"
 
     def __init__(self) -> None:
-        self.calls: list[tuple[dict[str, str], bytes]] = []
+        super().__init__(name="omnium-receiver")
         self.script: list[int] = []
-        self._changed = threading.Condition()
-        self.server = ServerThread(self, name="omnium-receiver")
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
-        with self._changed:
-            self.calls.append((headers, body))
-            status = self.script.pop(0) if self.script else 200
-            self._changed.notify_all()
-        await send({"type": "http.response.start", "status": status, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-
-    def events(self) -> list[dict[str, Any]]:
-        with self._changed:
-            return [msgspec.json.decode(body) for _, body in self.calls]
-
-    def wait_for(self, n: int, timeout: float = 5.0) -> list[tuple[dict[str, str], bytes]]:
-        with self._changed:
-            if not self._changed.wait_for(lambda: len(self.calls) >= n, timeout):
-                raise TimeoutError(f"{len(self.calls)} of {n} webhook calls arrived")
-            return list(self.calls)
 
     @property
-    def url(self) -> str:
-        return self.server.url + "/hooks/omnium"
+    def calls(self) -> list[Received]:
+        return self.received
+
+    def next_status(self) -> int:
+        return self.script.pop(0) if self.script else 200
+
+    def events(self) -> list[dict[str, Any]]:
+        with self._cond:
+            return [msgspec.json.decode(call.body) for call in self.received]
 
 
 def order_doc(
     order_id: str, *, minute: float = 0, shipments: int = 2, status: str = "New", **extra: Any
 ) -> dict[str, Any]:
-    """An order with `shipments` shipments; shipment n carries line n (SKU-n, quantity n + 1)."""
-    lines = [
-        {"lineItemId": str(n), "code": f"SKU-{n}", "quantity": n + 1, "placedPrice": 100, "taxRate": 25}
-        for n in range(1, shipments + 1)
-    ]
-    address = {"name": "Ola Nordmann", "line1": "Storgata 1", "postalCode": "0155", "city": "Oslo", "countryCode": "NO"}
-    return {
-        "id": order_id,
-        "orderNumber": order_id,
-        "orderType": "Online",
-        "status": status,
-        "marketId": "NOR",
-        "storeId": "WebShop",
-        "customerEmail": "ola@example.com",
-        "billingCurrency": "NOK",
-        "orderForm": {
-            "lineItems": lines,
-            "shipments": [
-                {"shipmentId": str(n), "address": address, "lineItems": [lines[n - 1]], "shippingMethodName": "Bring"}
-                for n in range(1, shipments + 1)
-            ],
-            "shippingTotal": 79,
-        },
-        "created": (T0 + dt.timedelta(minutes=minute)).isoformat(),
-        "modified": (T0 + dt.timedelta(minutes=minute)).isoformat(),
-        **extra,
-    }
+    """An order of the Online type created `minute` minutes after T0; shipment n carries line n (SKU-n, n + 1)."""
+    at = (T0 + dt.timedelta(minutes=minute)).isoformat()
+    fields = {"orderType": "Online", "marketId": "NOR", "storeId": "WebShop", "created": at, "modified": at}
+    return omnium.order_doc(order_id, shipments=shipments, status=status, **{**fields, **extra})
 
 
 def event(kind: EventKind, number: str, key: str, **fields: Any) -> WarehouseEvent:
-    return WarehouseEvent(
-        kind=kind,
-        idempotency_key=key,
-        source_order_number=number,
-        wms_order_number=f"{number}-OM",
-        occurred_at=T0,
-        **fields,
-    )
+    return warehouse_event(number, key, kind, suffix="OM", occurred_at=T0, **fields)
 
 
 async def pull_all(connector: OmniumConnector, cursor: str | None) -> tuple[list[PulledPayload], str | None]:
-    """Pull until the connector says there is no more, as the router would."""
-    items: list[PulledPayload] = []
-    for _ in range(1000):
-        page = await connector.pull(cursor)
-        items.extend(page.items)
-        cursor = page.cursor
-        if not page.more:
-            return items, cursor
-    raise AssertionError("pull never finished")
-
-
-class Kit:
-    """Helpers handed to tests (test modules cannot import each other)."""
-
-    secret = SECRET
-    client_id = CLIENT_ID
-    event_key = EVENT_KEY
-    t0 = T0
-    order = staticmethod(order_doc)
-    event = staticmethod(event)
-    pull_all = staticmethod(pull_all)
+    """Pull until the connector says there is no more, as the router would: the items and the last cursor."""
+    items, cursor, _ = await pull_pages(connector, cursor)
+    return items, cursor
 
 
 @pytest.fixture
-def kit() -> type[Kit]:
-    return Kit
+def kit() -> SimpleNamespace:
+    """Helpers handed to tests as one object."""
+    return SimpleNamespace(
+        secret=SECRET, client_id=CLIENT_ID, event_key=EVENT_KEY, t0=T0, order=order_doc, event=event, pull_all=pull_all
+    )
 
 
 @pytest.fixture
@@ -165,18 +102,8 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def make_connector(sim: OmniumSimulator, clock: ManualClock, http: httpx.AsyncClient) -> Any:
     def build(**settings: Any) -> OmniumConnector:
-        source = Source(
-            id=3,
-            name="omnium-no",
-            kind="omnium",
-            suffix="OM",
-            order_type="B2C",
-            is_article_master=False,
-            enabled=True,
-            settings={"base_url": sim.url, "inventory_warehouse_code": "oslo-warehouse", **settings},
-            has_credentials=True,
-            created_at=T0,
-        )
+        configured = {"base_url": sim.url, "inventory_warehouse_code": "oslo-warehouse", **settings}
+        source = make_source("omnium", configured, source_id=3, name="omnium-no", suffix="OM", created_at=T0)
         credentials = {"client_id": CLIENT_ID, "client_secret": SECRET, "event_key": EVENT_KEY}
         context = ConnectorContext(source=source, credentials=credentials, http=http)
         return OmniumConnector(context, sleep=clock.sleep)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -11,39 +11,15 @@ import pytest
 from router.domain import (
     CanonicalOrder,
     EventKind,
-    EventLine,
-    PulledPayload,
     SourceCancellation,
     StockTarget,
-    WarehouseEvent,
 )
 from router.errors import AuthenticationFailed, FatalUpstreamError, RetriableUpstreamError
 from simulators.shopify import LineSpec, ShopifySimulator
+from tests.support.connectors import pull_all, warehouse_event
 
 TOKEN = "shpat_integration-token-never-logged"
-
-
-def shipped(number: str, key: str, lines: tuple[tuple[str, int], ...] = (), **fields: Any) -> WarehouseEvent:
-    return WarehouseEvent(
-        kind=fields.pop("kind", EventKind.SHIPPED),
-        idempotency_key=key,
-        source_order_number=number,
-        wms_order_number=f"{number}-SE",
-        occurred_at=dt.datetime(2026, 2, 18, 10, tzinfo=dt.UTC),
-        lines=tuple(EventLine(line_id=lid, article_number="A", quantity=Decimal(q)) for lid, q in lines),
-        **fields,
-    )
-
-
-async def pull_all(connector: Any, cursor: str | None) -> tuple[list[PulledPayload], str | None, int]:
-    items: list[PulledPayload] = []
-    pages = 0
-    while True:
-        page = await connector.pull(cursor)
-        items += page.items
-        cursor, pages = page.cursor, pages + 1
-        if not page.more:
-            return items, cursor, pages
+shipped = functools.partial(warehouse_event, suffix="SE")
 
 
 # --- webhooks ---------------------------------------------------------------------------------------
@@ -179,7 +155,7 @@ async def test_a_fulfilment_with_tracking_lands_on_exactly_that_order(
     event = shipped(
         canonical.order_number,
         "ev-1",
-        ((first_line, 1),),
+        lines=((first_line, 1),),
         way_bill="00370712345",
         tracking_url="https://t/1",
         transporter="PLAB",
@@ -202,7 +178,7 @@ async def test_a_fulfilment_with_tracking_lands_on_exactly_that_order(
     assert created.status == 201
 
     rest = shipped(
-        canonical.order_number, "ev-2", ((first_line, 1), (canonical.lines[1].line_id, 1)), way_bill="0037999"
+        canonical.order_number, "ev-2", lines=((first_line, 1), (canonical.lines[1].line_id, 1)), way_bill="0037999"
     )
     await connector.report(rest)
     assert shop.order(order["id"])["fulfillment_status"] == "fulfilled"
@@ -251,7 +227,7 @@ async def test_an_unknown_order_or_line_is_fatal(shop: ShopifySimulator, make_sh
     with pytest.raises(FatalUpstreamError, match="no order 4711"):
         await connector.report(shipped("4711", "x"))
     with pytest.raises(FatalUpstreamError, match="not part of this order"):
-        await connector.report(shipped(str(order["order_number"]), "y", (("123", 1),)))
+        await connector.report(shipped(str(order["order_number"]), "y", lines=(("123", 1),)))
 
 
 # --- stock ------------------------------------------------------------------------------------------

@@ -1,43 +1,20 @@
 from __future__ import annotations
 
-import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
-from router.domain import CanonicalOrder, EventKind, EventLine, Ignored, PulledPayload, StockTarget, WarehouseEvent
+from router.domain import CanonicalOrder, EventKind, Ignored, StockTarget
 from router.errors import AuthenticationFailed, FatalUpstreamError, RetriableUpstreamError
 from simulators.woocommerce import LineSpec, WooCommerceSimulator
+from tests.support.connectors import pull_all, warehouse_event
 
 HOOK_SECRET = "woo-webhook-secret"
 CONSUMER_SECRET = "cs_integration-never-logged"
-
-
-def event(
-    number: str, key: str, kind: EventKind = EventKind.SHIPPED, lines: tuple[tuple[str, int], ...] = (), **fields: Any
-) -> WarehouseEvent:
-    return WarehouseEvent(
-        kind=kind,
-        idempotency_key=key,
-        source_order_number=number,
-        wms_order_number=f"{number}-EU",
-        occurred_at=dt.datetime(2026, 2, 18, 10, tzinfo=dt.UTC),
-        lines=tuple(EventLine(line_id=lid, article_number="A", quantity=Decimal(q)) for lid, q in lines),
-        **fields,
-    )
-
-
-async def pull_all(connector: Any, cursor: str | None) -> tuple[list[PulledPayload], str | None, int]:
-    items: list[PulledPayload] = []
-    pages = 0
-    while True:
-        page = await connector.pull(cursor)
-        items += page.items
-        cursor, pages = page.cursor, pages + 1
-        if not page.more:
-            return items, cursor, pages
+event = functools.partial(warehouse_event, suffix="EU")
 
 
 # --- webhooks ---------------------------------------------------------------------------------------

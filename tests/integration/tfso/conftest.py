@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -11,8 +10,8 @@ import pytest
 
 from connectors.base import ConnectorContext
 from connectors.tfso import TfsoConnector
-from router.domain import Source
 from simulators.tfso import Company, PostalAddress, TfsoSimulator
+from tests.support.tfso import erp_source
 
 APP = "5e1f3a0c-1111-4a2b-9c3d-000000000001"
 USER = "api@kunde.no"
@@ -62,18 +61,8 @@ async def make_connector(sim: TfsoSimulator) -> AsyncIterator[Callable[..., Tfso
     made: list[TfsoConnector] = []
 
     def make(credentials: dict[str, object] | None = None, **settings: Any) -> TfsoConnector:
-        source = Source(
-            id=7,
-            name="erp",
-            kind="tfso",
-            suffix="NO",
-            order_type="B2B",
-            is_article_master=False,
-            enabled=True,
-            settings={"base_url": sim.base_url, "timeout_seconds": 5, **settings},
-            has_credentials=True,
-            created_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
-        )
+        configured = {"base_url": sim.base_url, "timeout_seconds": 5, **settings}
+        source = erp_source(configured, source_id=7)
         given = (
             credentials if credentials is not None else {"application_id": APP, "username": USER, "password": PASSWORD}
         )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -12,29 +12,18 @@ import pytest
 from connectors.base import ConnectorContext
 from connectors.omnium import OmniumConnector
 from router.domain import Source
+from tests.support.connectors import make_source
+from tests.support.omnium import EVENT_KEY, SECRET
 
-SECRET = "cs-Omn1um-never-in-logs"
-EVENT_KEY = "ek-hook-Zz9"
 
-
-def make_source(**settings: Any) -> Source:
-    return Source(
-        id=7,
-        name="omnium-no",
-        kind="omnium",
-        suffix="OM",
-        order_type="B2C",
-        is_article_master=False,
-        enabled=True,
-        settings={"base_url": "https://apitest.omnium.no", **settings},
-        has_credentials=True,
-        created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-    )
+def omnium_source(**settings: Any) -> Source:
+    configured = {"base_url": "https://apitest.omnium.no", **settings}
+    return make_source("omnium", configured, source_id=7, name="omnium-no", suffix="OM")
 
 
 def make_connector(**settings: Any) -> OmniumConnector:
     context = ConnectorContext(
-        source=make_source(**settings),
+        source=omnium_source(**settings),
         credentials={"client_id": "cid-1", "client_secret": SECRET, "event_key": EVENT_KEY},
     )
     return OmniumConnector(context)
@@ -124,23 +113,23 @@ def encode(doc: object) -> bytes:
     return json.dumps(doc).encode()
 
 
-class Builders:
-    """The builders above, handed to tests as a fixture (test modules cannot import each other)."""
-
-    secret = SECRET
-    event_key = EVENT_KEY
-    source = staticmethod(make_source)
-    connector = staticmethod(make_connector)
-    address = staticmethod(address)
-    line = staticmethod(line)
-    order = staticmethod(omnium_order)
-    with_shipment = staticmethod(with_shipment)
-    encode = staticmethod(encode)
+BUILDERS: dict[str, Any] = {
+    "secret": SECRET,
+    "event_key": EVENT_KEY,
+    "source": omnium_source,
+    "connector": make_connector,
+    "address": address,
+    "line": line,
+    "order": omnium_order,
+    "with_shipment": with_shipment,
+    "encode": encode,
+}
 
 
 @pytest.fixture
-def om() -> type[Builders]:
-    return Builders
+def om() -> SimpleNamespace:
+    """The builders above, handed to tests as one object (`om.order(...)`)."""
+    return SimpleNamespace(**BUILDERS)
 
 
 @pytest.fixture

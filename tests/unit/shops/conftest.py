@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from typing import Any
 
 import msgspec
@@ -12,35 +11,20 @@ import pytest
 from connectors.base import ConnectorContext
 from connectors.shopify import ShopifyConnector
 from connectors.woocommerce import WooCommerceConnector
-from router.domain import Source
+from tests.support.connectors import make_source
 
 SHOPIFY_SECRET = "shpss_unit-secret"
 WOO_SECRET = "woo-unit-secret"
 
 
-def source(kind: str, **settings: Any) -> Source:
-    return Source(
-        id=1,
-        name=f"{kind}-test",
-        kind=kind,
-        suffix="SE",
-        order_type="B2C",
-        is_article_master=False,
-        enabled=True,
-        settings=settings,
-        has_credentials=True,
-        created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-    )
-
-
 def shopify(**settings: Any) -> ShopifyConnector:
     credentials = {"access_token": "shpat_unit-token", "webhook_secret": SHOPIFY_SECRET}
-    return ShopifyConnector(ConnectorContext(source=source("shopify", **settings), credentials=credentials))
+    return ShopifyConnector(ConnectorContext(source=make_source("shopify", settings), credentials=credentials))
 
 
 def woo(**settings: Any) -> WooCommerceConnector:
     credentials = {"consumer_key": "ck_unit", "consumer_secret": "cs_unit", "webhook_secret": WOO_SECRET}
-    return WooCommerceConnector(ConnectorContext(source=source("woocommerce", **settings), credentials=credentials))
+    return WooCommerceConnector(ConnectorContext(source=make_source("woocommerce", settings), credentials=credentials))
 
 
 SHOPIFY_ORDER: dict[str, Any] = {
@@ -165,6 +149,18 @@ def shopify_connector() -> ShopifyConnector:
 @pytest.fixture
 def woo_connector() -> WooCommerceConnector:
     return woo()
+
+
+@pytest.fixture(params=["shopify", "woocommerce"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """Each shop kind in turn."""
+    return str(request.param)
+
+
+@pytest.fixture
+def connector(kind: str, shopify_connector: ShopifyConnector, woo_connector: WooCommerceConnector) -> Any:
+    """The connector of `kind`."""
+    return shopify_connector if kind == "shopify" else woo_connector
 
 
 @pytest.fixture

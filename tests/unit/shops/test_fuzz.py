@@ -7,8 +7,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors.shopify import ShopifyConnector
-from connectors.woocommerce import WooCommerceConnector
 from router.errors import InputError
 
 fuzz = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=300, deadline=None)
@@ -22,16 +20,6 @@ TOPICS = {
     "shopify": ("X-Shopify-Topic", ["orders/create", "orders/updated", "orders/cancelled", "x"]),
     "woocommerce": ("X-WC-Webhook-Topic", ["order.created", "order.updated", "order.deleted", "x"]),
 }
-
-
-@pytest.fixture(params=["shopify", "woocommerce"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def connector(kind: str, shopify_connector: ShopifyConnector, woo_connector: WooCommerceConnector) -> Any:
-    return shopify_connector if kind == "shopify" else woo_connector
 
 
 @pytest.fixture

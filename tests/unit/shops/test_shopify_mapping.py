@@ -10,18 +10,7 @@ import pytest
 from connectors.shopify import ShopifyConnector
 from router.domain import CanonicalOrder, Ignored, SourceCancellation
 from router.errors import InputError
-
-TOPIC = {"X-Shopify-Topic": "orders/create"}
-
-
-def normalize(connector: ShopifyConnector, payload: object, topic: str = "orders/create") -> CanonicalOrder | Ignored:
-    return connector.normalize(msgspec.json.encode(payload), {"X-Shopify-Topic": topic})
-
-
-def canonical(connector: ShopifyConnector, payload: object) -> CanonicalOrder:
-    result = normalize(connector, payload)
-    assert isinstance(result, CanonicalOrder), result
-    return result
+from tests.support.shops import canonical, normalize
 
 
 @pytest.mark.parametrize(

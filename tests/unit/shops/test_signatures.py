@@ -22,16 +22,6 @@ def sign(body: bytes, secret: str) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
-@pytest.fixture(params=["shopify", "woocommerce"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def connector(kind: str, shopify_connector: ShopifyConnector, woo_connector: WooCommerceConnector) -> Any:
-    return shopify_connector if kind == "shopify" else woo_connector
-
-
 async def test_a_correct_signature_passes_in_any_header_case(
     kind: str, connector: Any, secrets: dict[str, str]
 ) -> None:

@@ -10,18 +10,7 @@ import pytest
 from connectors.woocommerce import WooCommerceConnector
 from router.domain import CanonicalOrder, Ignored, SourceCancellation
 from router.errors import InputError
-
-
-def normalize(
-    connector: WooCommerceConnector, payload: object, topic: str = "order.created"
-) -> CanonicalOrder | Ignored:
-    return connector.normalize(msgspec.json.encode(payload), {"X-WC-Webhook-Topic": topic})
-
-
-def canonical(connector: WooCommerceConnector, payload: object) -> CanonicalOrder:
-    result = normalize(connector, payload)
-    assert isinstance(result, CanonicalOrder), result
-    return result
+from tests.support.shops import canonical, normalize
 
 
 @pytest.mark.parametrize(

@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from lxml import etree
 
 from connectors.base import ConnectorContext
 from connectors.tfso import TfsoConnector
-from connectors.tfso.document import build_document
-from router.domain import Source
-
-TNS = "http://24sevenOffice.com/webservices"
-
-
-def element(name: str, value: Any) -> etree._Element:
-    """`{TNS}name` from a value: dicts are children in order, lists repeat `item`, None is xsi:nil."""
-    el = etree.Element(f"{{{TNS}}}{name}", nsmap={None: TNS})
-    _fill(el, value)
-    return el
-
-
-def _fill(el: etree._Element, value: Any) -> None:
-    if value is None:
-        el.set("{http://www.w3.org/2001/XMLSchema-instance}nil", "true")
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            _fill(etree.SubElement(el, f"{{{TNS}}}{key}"), child)
-    elif isinstance(value, list):
-        item = "InvoiceRow" if etree.QName(el).localname == "InvoiceRows" else "item"
-        for child in value:
-            _fill(etree.SubElement(el, f"{{{TNS}}}{item}"), child)
-    else:
-        el.text = str(value)
+from tests.support import tfso
 
 
 def base_order(**changes: Any) -> dict[str, Any]:
@@ -90,27 +65,12 @@ def base_order(**changes: Any) -> dict[str, Any]:
 
 
 def document(order: dict[str, Any] | None = None, company: dict[str, Any] | None = None) -> bytes:
-    """The stored `PulledOrder` document for an order (and optional Company)."""
-    return build_document(
-        element("InvoiceOrder", order if order is not None else base_order()),
-        element("Company", company) if company is not None else None,
-    )
+    """The stored `PulledOrder` document for an order (the base order unless told) and optional Company."""
+    return tfso.document(order if order is not None else base_order(), company)
 
 
 def make_connector(**settings: Any) -> TfsoConnector:
-    source = Source(
-        id=1,
-        name="erp",
-        kind="tfso",
-        suffix="NO",
-        order_type="B2B",
-        is_article_master=False,
-        enabled=True,
-        settings=settings,
-        has_credentials=False,
-        created_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
-    )
-    return TfsoConnector(ConnectorContext(source=source))
+    return TfsoConnector(ConnectorContext(source=tfso.erp_source(settings, has_credentials=False)))
 
 
 @pytest.fixture
@@ -118,15 +78,7 @@ def connector() -> TfsoConnector:
     return make_connector(order_types={"3": "B2C"}, delivery_methods={"4": "BRING"})
 
 
-class Docs:
-    """What the tests build documents and connectors with (test modules cannot import this conftest)."""
-
-    order = staticmethod(base_order)
-    document = staticmethod(document)
-    connector = staticmethod(make_connector)
-    element = staticmethod(element)
-
-
 @pytest.fixture
-def docs() -> type[Docs]:
-    return Docs
+def docs() -> SimpleNamespace:
+    """What the tests build documents and connectors with."""
+    return SimpleNamespace(order=base_order, document=document, connector=make_connector, element=tfso.element)
