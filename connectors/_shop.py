@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -288,7 +289,7 @@ CredentialsT = TypeVar("CredentialsT", bound=ShopCredentials)
 ClientT = TypeVar("ClientT", bound=ShopClient)
 
 
-class ShopConnector(Generic[SettingsT, CredentialsT, ClientT]):
+class ShopConnector(abc.ABC, Generic[SettingsT, CredentialsT, ClientT]):
     """One shop: settings checked before the source is saved, its credentials, a REST client made on first use."""
 
     kind: ClassVar[str]
@@ -319,9 +320,9 @@ class ShopConnector(Generic[SettingsT, CredentialsT, ClientT]):
             self._client = self._make_client(self.context.http)
         return self._client
 
+    @abc.abstractmethod
     def _make_client(self, http: httpx.AsyncClient) -> ClientT:
         """The client for this source; an InputError names a setting or credential it lacks."""
-        raise NotImplementedError
 
 
 def decode_cursor(cursor: str | None, into: type[StructT]) -> StructT:
