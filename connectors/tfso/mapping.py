@@ -113,26 +113,16 @@ def _way_of_delivery(order: WireOrder, method: int | None, settings: TfsoSetting
 def _bill_to(order: WireOrder, settings: TfsoSettings) -> Address | None:
     """The invoice address under CustomerName, when it is complete enough to be one (never an error)."""
     address = order.addresses.invoice if order.addresses else None
-    name = _text(order.customer_name) or (_text(address.name) if address else None)
-    street = [line.strip() for line in ((address.street if address else None) or "").splitlines() if line.strip()]
-    postcode = _text(address.postal_code) if address else None
-    city = (_text(address.postal_area) or _text(address.city)) if address else None
-    if address is None or name is None or not street or postcode is None or city is None:
+    if address is None:
         return None
-    country = (_text(address.country) or settings.default_country).upper()
-    country = _COUNTRY_NAMES.get(country, country)
+    name = _text(order.customer_name) or _text(address.name)
+    street, postcode, city = _street(address), _text(address.postal_code), _town(address)
+    country = _country(address, settings)
+    if name is None or not street or postcode is None or city is None:
+        return None
     if len(country) != 2 or not country.isalpha():  # noqa: PLR2004 - ISO 3166-1 alpha-2
         return None
-    return Address(
-        name=name,
-        address1=street[0],
-        address2=street[1] if len(street) > 1 else None,
-        address3=", ".join(street[2:]) or None,
-        postcode=postcode,
-        city=city,
-        country_code=country,
-        state_code=_text(address.state),
-    )
+    return _address(address, name, street, postcode, city, country)
 
 
 def _lines(rows: list[WireRow]) -> tuple[OrderLine, ...]:
@@ -179,20 +169,51 @@ def _ship_to(order: WireOrder, company: WireCompany | None, settings: TfsoSettin
     name = _text(order.customer_delivery_name) or _text(address.name) or _text(order.customer_name)
     if name is None:
         raise InputError("the delivery address has no name", field=f"{at}.Name")
-    street = [line.strip() for line in (address.street or "").splitlines() if line.strip()]
+    street = _street(address)
     if not street:
         raise InputError("the delivery address has no street", field=f"{at}.Street")
     postcode = _text(address.postal_code)
     if postcode is None:
         raise InputError("the delivery address has no postal code", field=f"{at}.PostalCode")
-    city = _text(address.postal_area) or _text(address.city)
+    city = _town(address)
     if city is None:
         raise InputError("the delivery address has no town (PostalArea or City)", field=f"{at}.PostalArea")
-    country = (_text(address.country) or settings.default_country).upper()
-    country = _COUNTRY_NAMES.get(country, country)
+    country = _country(address, settings)
     validate_country_code(country, field=f"{at}.Country")
     phones = company.phone_numbers if company else None
     mobile = _text(phones.mobile.value) if phones and phones.mobile else None
+    return _address(
+        address,
+        name,
+        street,
+        postcode,
+        city,
+        country,
+        phone=_text(order.customer_delivery_phone) or _first_phone(company),
+        mobile=_text(order.customer_delivery_phone) or mobile,
+        email=_text(order.invoice_email_address) or _first_email(company),
+    )
+
+
+def _street(address: WireAddress) -> list[str]:
+    """The Street field's non-empty lines (24SevenOffice keeps every street line in one field)."""
+    return [line.strip() for line in (address.street or "").splitlines() if line.strip()]
+
+
+def _town(address: WireAddress) -> str | None:
+    return _text(address.postal_area) or _text(address.city)
+
+
+def _country(address: WireAddress, settings: TfsoSettings) -> str:
+    """ISO code, or the country name the ERP stored mapped to one; the source's default when empty."""
+    country = (_text(address.country) or settings.default_country).upper()
+    return _COUNTRY_NAMES.get(country, country)
+
+
+def _address(  # noqa: PLR0917 - the parts of an address, in their order
+    address: WireAddress, name: str, street: list[str], postcode: str, city: str, country: str, **contact: str | None
+) -> Address:
+    """A canonical address: the first two street lines, the rest joined into address3."""
     return Address(
         name=name,
         address1=street[0],
@@ -202,9 +223,7 @@ def _ship_to(order: WireOrder, company: WireCompany | None, settings: TfsoSettin
         city=city,
         country_code=country,
         state_code=_text(address.state),
-        phone=_text(order.customer_delivery_phone) or _first_phone(company),
-        mobile=_text(order.customer_delivery_phone) or mobile,
-        email=_text(order.invoice_email_address) or _first_email(company),
+        **contact,
     )
 
 
