@@ -50,6 +50,8 @@ class Runtime:
         self.pool = pool
         self.box = box
         self._admin_hash = admin_hash
+        self.admin_key_tag = hashlib.sha256(b"router-admin-session:" + admin_hash).digest()
+        """Names the current admin key in admin sessions (not its hash): a new key ends the old sessions."""
         self.sources = SourceStore(pool, box)
         self.inbox = InboxStore(pool)
         self.orders = OrderStore(pool)
@@ -62,11 +64,6 @@ class Runtime:
     def is_admin_key(self, presented: str) -> bool:
         """Constant-time check of the admin key."""
         return hmac.compare_digest(hashlib.sha256(presented.encode()).digest(), self._admin_hash)
-
-    @property
-    def admin_key_tag(self) -> bytes:
-        """Names the current admin key in admin sessions (not its hash): a new key ends the old sessions."""
-        return hashlib.sha256(b"router-admin-session:" + self._admin_hash).digest()
 
     @classmethod
     @contextlib.asynccontextmanager
