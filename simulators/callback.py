@@ -40,6 +40,7 @@ class _Knobs:
     fail_next: int = 0
     fail_status: int = 500
     hold_next: int = 0
+    hold_kind: str | None = None
     held: threading.Event = field(default_factory=threading.Event)
     holding: threading.Event = field(default_factory=threading.Event)
 
@@ -93,10 +94,14 @@ class CallbackReceiver:
         with self._lock:
             self._knobs.fail_next, self._knobs.fail_status = n, status
 
-    def hold_next(self) -> threading.Event:
-        """Hold the next delivery's answer until `release()`; returns an event set once it is being held."""
+    def hold_next(self, kind: str | None = None) -> threading.Event:
+        """Hold the next delivery's answer (of `kind`, e.g. `shipped`, when given) until `release()`.
+
+        Returns an event set once a delivery is being held.
+        """
         with self._lock:
             self._knobs.hold_next = 1
+            self._knobs.hold_kind = kind
             self._knobs.held = threading.Event()
             self._knobs.holding = threading.Event()
             return self._knobs.holding
@@ -122,7 +127,7 @@ class CallbackReceiver:
                 break
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         source = scope["path"].strip("/")
-        status = self._decide()
+        status = self._decide(headers.get("x-router-event", ""))
         secret = self.secrets.get(source, "")
         expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
         try:
@@ -146,9 +151,9 @@ class CallbackReceiver:
         await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]})
         await send({"type": "http.response.body", "body": b"ok" if status < 300 else b"nope"})
 
-    def _decide(self) -> int:
+    def _decide(self, kind: str) -> int:
         with self._lock:
-            if self._knobs.hold_next:
+            if self._knobs.hold_next and self._knobs.hold_kind in {None, kind}:
                 self._knobs.hold_next -= 1
                 return 0
             if self._knobs.fail_next:

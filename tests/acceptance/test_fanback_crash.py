@@ -23,10 +23,12 @@ async def test_sigkill_while_the_source_accepts_an_event_redelivers_it_once_with
             assert (await client.post("/api/sources/se/orders", json=order_json("42"))).status_code == 202
         await eventually(lambda: wms.order("42-SE") is not None, what="order in the WMS")
 
-        holding = receiver.hold_next()  # the source receives the event, then the router dies before its answer
+        # The source receives the shipment, then the router dies before its answer. Only `shipped` is held:
+        # stock pushes after the order's reservation go to the same receiver and must pass.
+        holding = receiver.hold_next("shipped")
         wms.pick("42-SE")
         wms.ship("42-SE", way_bill="WB-42")
-        await anyio.to_thread.run_sync(holding.wait, 30)
+        assert await anyio.to_thread.run_sync(holding.wait, 30), "the shipment never reached the source"
         first.kill()
         receiver.release()
 

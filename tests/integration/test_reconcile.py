@@ -126,11 +126,12 @@ async def test_a_push_not_sent_yet_is_pending_a_wrong_value_and_a_dead_push_are_
     routed: tuple[RouterUnderTest, dict[str, str]], receiver: CallbackReceiver, db: asyncpg.Pool
 ) -> None:
     router, keys = routed
-    holding = receiver.hold_next()
+    holding = receiver.hold_next("stock")
     async with router.client(keys["se"]) as client:
         response = await client.post("/api/sources/se/orders", json=order_json("5178", article="HOT-1", quantity=2))
         assert response.status_code == 202
-    await anyio.to_thread.run_sync(holding.wait, 10)  # one source's push is in flight, held by the receiver
+    held = await anyio.to_thread.run_sync(holding.wait, 10)
+    assert held, "no stock push reached the receiver"  # one source's push is in flight, held by the receiver
 
     report = await run(router)
     receiver.release()
